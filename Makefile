@@ -1,0 +1,37 @@
+# `make run` and `make test` do all the set-up on a fresh machine; see the README.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# A local run is a debug run unless told otherwise; tests flip DEBUG off themselves.
+LOCAL_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: install install-dev run test lint
+
+$(VENV)/.app-installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.app-installed
+	mkdir -p var/mail var/celery/processed
+
+install-dev: install $(VENV)/.dev-installed
+
+run: install
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py load_demo_roadmap
+	$(LOCAL_ENV) $(BIN)/python manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, worker and beat)"
+	$(LOCAL_ENV) PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(LOCAL_ENV) $(BIN)/pytest

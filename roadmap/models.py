@@ -1,0 +1,536 @@
+"""What is planned: roadmaps, their workstreams, their milestones and each milestone's history.
+
+A **Roadmap** (the SEC's Crypto Task Force) is split into **Workstreams** (policy research,
+supervision & enforcement, …). A **Milestone** belongs to one workstream and is owned by one
+**Authority** of a **Jurisdiction**; it has a status, a progress, a fuzzy **target**
+(``roadmap.targets.Target``: an interval, a precision, a qualifier and the words it was published
+in), **Sources** and dependencies on other milestones. **Topics** cut across roadmaps so that the
+US, EU, Singapore and Japan can be compared on the same subject. Every change of status, target or
+progress is a **MilestoneUpdate**; a target moved later is a slip, and the milestone keeps count.
+
+State changes go through ``roadmap.services``; this module only states what is valid.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roadmap.markdown import render_markdown
+from roadmap.targets import Precision, Qualifier, Target
+
+
+class Jurisdiction(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use 2–8 capital letters, e.g. US or EU."))],
+        help_text=_("ISO 3166 country code, or EU."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2,8}$"), name="jurisdiction_code_upper"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("roadmap:jurisdiction", kwargs={"code": self.code.lower()})
+
+
+class Authority(models.Model):
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, models.PROTECT, related_name="authorities", verbose_name=_("jurisdiction")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
+    def __str__(self):
+        return f"{self.acronym} ({self.jurisdiction.code})"
+
+
+class Roadmap(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    authority = models.ForeignKey(
+        Authority, models.PROTECT, related_name="roadmaps", verbose_name=_("lead authority")
+    )
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmap:roadmap", kwargs={"slug": self.slug})
+
+    def summary_html(self):
+        return render_markdown(self.summary)
+
+
+class Workstream(models.Model):
+    roadmap = models.ForeignKey(
+        Roadmap, models.CASCADE, related_name="workstreams", verbose_name=_("roadmap")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["roadmap", "position", "title"]
+        verbose_name = _("workstream")
+        verbose_name_plural = _("workstreams")
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "slug"], name="workstream_slug_per_roadmap")
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap.title}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "roadmap:workstream", kwargs={"roadmap": self.roadmap.slug, "slug": self.slug}
+        )
+
+    def summary_html(self):
+        return render_markdown(self.summary)
+
+
+class Topic(models.Model):
+    """A subject that cuts across roadmaps, so jurisdictions can be compared (stablecoins, …)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    """A milestone's lifecycle.
+
+    planned → in progress → consultation open → completed, with "delayed" reachable from any open
+    state and "cancelled" from any state that is not finished. Completed and cancelled are final:
+    a regulator that revives a cancelled plan publishes a new milestone.
+    """
+
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    CONSULTATION_OPEN = "consultation_open", _("consultation open")
+    DELAYED = "delayed", _("delayed")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+    @classmethod
+    def open_values(cls):
+        return [s for s in cls.values if s not in cls.final_values()]
+
+    @classmethod
+    def final_values(cls):
+        return [cls.COMPLETED.value, cls.CANCELLED.value]
+
+    @classmethod
+    def allowed_after(cls, status):
+        """Return the statuses a milestone in ``status`` may move to."""
+        if status in cls.final_values():
+            return []
+        return [s for s in cls.values if s != status]
+
+
+class Confidence(models.TextChoices):
+    OFFICIAL = "official", _("official")
+    REPORTED = "reported", _("reported")
+    ESTIMATED = "estimated", _("estimated")
+
+
+def _target_is_well_formed():
+    """The database's version of ``Target.validate()``: dates present, aligned to the precision."""
+    start, end = "target_start", "target_end"
+    same_year = Q(target_start__year=F("target_end__year"))
+    first_of_month = Q(target_start__day=1)
+    end_of_month = (
+        Q(target_end__month__in=[1, 3, 5, 7, 8, 10, 12], target_end__day=31)
+        | Q(target_end__month__in=[4, 6, 9, 11], target_end__day=30)
+        | Q(target_end__month=2, target_end__day__in=[28, 29])
+    )
+    dated = Q(**{f"{start}__isnull": False, f"{end}__isnull": False, f"{end}__gte": F(start)})
+    return (
+        Q(target_precision=Precision.UNDATED, target_start__isnull=True, target_end__isnull=True)
+        | (dated & Q(target_precision=Precision.DAY, target_start=F("target_end")))
+        | (
+            dated
+            & Q(target_precision=Precision.MONTH, target_start__month=F("target_end__month"))
+            & same_year
+            & first_of_month
+            & end_of_month
+        )
+        | (
+            dated
+            & Q(target_precision=Precision.QUARTER, target_start__month__in=[1, 4, 7, 10])
+            & Q(target_end__month=F("target_start__month") + 2)
+            & same_year
+            & first_of_month
+            & end_of_month
+        )
+        | (
+            dated
+            & Q(target_precision=Precision.HALF, target_start__month__in=[1, 7])
+            & Q(target_end__month=F("target_start__month") + 5)
+            & same_year
+            & first_of_month
+            & end_of_month
+        )
+        | (
+            dated
+            & Q(target_precision=Precision.YEAR, target_start__month=1, target_end__month=12)
+            & same_year
+            & first_of_month
+            & end_of_month
+        )
+    )
+
+
+class Milestone(models.Model):
+    workstream = models.ForeignKey(
+        Workstream, models.PROTECT, related_name="milestones", verbose_name=_("workstream")
+    )
+    authority = models.ForeignKey(
+        Authority, models.PROTECT, related_name="milestones", verbose_name=_("authority")
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="milestones", blank=True, verbose_name=_("topics")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)], help_text=_("0–100 %.")
+    )
+    confidence = models.CharField(
+        _("confidence"),
+        max_length=10,
+        choices=Confidence.choices,
+        default=Confidence.REPORTED,
+        help_text=_("How sure the target is: published by the authority, reported, or estimated."),
+    )
+    target_precision = models.CharField(
+        _("target precision"), max_length=10, choices=Precision.choices, default=Precision.UNDATED
+    )
+    target_start = models.DateField(_("target start"), null=True, blank=True)
+    target_end = models.DateField(_("target end"), null=True, blank=True, db_index=True)
+    target_qualifier = models.CharField(
+        _("target qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.ON
+    )
+    target_wording = models.CharField(
+        _("target as published"),
+        max_length=200,
+        blank=True,
+        help_text=_("The words the source used, e.g. “before Q3 2025”."),
+    )
+    actual_date = models.DateField(
+        _("actual date"), null=True, blank=True, help_text=_("When it was completed.")
+    )
+    depends_on = models.ManyToManyField(
+        "self",
+        through="Dependency",
+        symmetrical=False,
+        related_name="dependents",
+        blank=True,
+        verbose_name=_("depends on"),
+    )
+    slip_count = models.PositiveIntegerField(_("slips"), default=0, editable=False)
+    slip_days = models.IntegerField(
+        _("days slipped"),
+        default=0,
+        editable=False,
+        help_text=_("How far the target's end has moved since it was first set, in days."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["target_end", "target_start", "title"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [
+            models.Index(fields=["status", "target_end"], name="milestone_status_due"),
+            models.Index(fields=["updated_at"], name="milestone_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="milestone_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="milestone_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=Confidence.values), name="milestone_confidence_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_qualifier__in=Qualifier.values),
+                name="milestone_qualifier_known",
+            ),
+            models.CheckConstraint(
+                condition=_target_is_well_formed(), name="milestone_target_well_formed"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=Status.COMPLETED, actual_date__isnull=False, progress=100)
+                    | (~Q(status=Status.COMPLETED) & Q(actual_date__isnull=True))
+                ),
+                name="milestone_completed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmap:milestone", kwargs={"slug": self.slug})
+
+    @property
+    def roadmap(self):
+        return self.workstream.roadmap
+
+    @property
+    def jurisdiction(self):
+        return self.authority.jurisdiction
+
+    @property
+    def target(self) -> Target:
+        return Target(
+            precision=Precision(self.target_precision),
+            start=self.target_start,
+            end=self.target_end,
+            qualifier=Qualifier(self.target_qualifier),
+            wording=self.target_wording,
+        )
+
+    @target.setter
+    def target(self, target: Target):
+        self.target_precision = target.precision
+        self.target_start = target.start
+        self.target_end = target.end
+        self.target_qualifier = target.qualifier
+        self.target_wording = target.wording
+
+    @property
+    def is_open(self):
+        return self.status not in Status.final_values()
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.is_open and self.target.is_overdue(today or timezone.localdate())
+
+    def summary_html(self):
+        return render_markdown(self.summary)
+
+    def clean(self):
+        errors = {}
+        try:
+            self.target.validate()
+        except ValidationError as error:
+            errors.update(error.update_error_dict({}))
+        if self.status == Status.COMPLETED:
+            if self.actual_date is None:
+                errors.setdefault("actual_date", []).append(
+                    _("A completed milestone needs the date it was completed.")
+                )
+            if self.progress != 100:
+                errors.setdefault("progress", []).append(_("A completed milestone is 100% done."))
+        elif self.actual_date is not None:
+            errors.setdefault("actual_date", []).append(
+                _("Only a completed milestone has an actual date.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Dependency(models.Model):
+    """``milestone`` can't finish before ``prerequisite`` does."""
+
+    milestone = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="prerequisite_links", verbose_name=_("milestone")
+    )
+    prerequisite = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="dependent_links", verbose_name=_("depends on")
+    )
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "prerequisite"], name="dependency_once"),
+            models.CheckConstraint(
+                condition=~Q(milestone=F("prerequisite")), name="dependency_not_on_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} ← {self.prerequisite}"
+
+    def clean(self):
+        if self.milestone_id and self.milestone_id == self.prerequisite_id:
+            raise ValidationError({"prerequisite": _("A milestone can't depend on itself.")})
+        if self.milestone_id and self.prerequisite_id and self._would_loop():
+            raise ValidationError(
+                {
+                    "prerequisite": _(
+                        "That dependency would make a loop: it already depends on this one."
+                    )
+                }
+            )
+
+    def _would_loop(self) -> bool:
+        """Tell whether the prerequisite already depends, directly or not, on the milestone."""
+        seen, frontier = set(), {self.prerequisite_id}
+        while frontier:
+            if self.milestone_id in frontier:
+                return True
+            seen |= frontier
+            frontier = (
+                set(
+                    Dependency.objects.filter(milestone_id__in=frontier).values_list(
+                        "prerequisite_id", flat=True
+                    )
+                )
+                - seen
+            )
+        return False
+
+
+class Source(models.Model):
+    milestone = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="sources", verbose_name=_("milestone")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+class UpdateKind(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    NOTE = "note", _("note")
+
+
+class MilestoneUpdate(models.Model):
+    """One entry in a milestone's history: what changed (old → new), why, who, when."""
+
+    milestone = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="updates", verbose_name=_("milestone")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=UpdateKind.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    source = models.ForeignKey(
+        Source, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("source")
+    )
+    note = models.TextField(_("note"), blank=True)
+    old_status = models.CharField(
+        _("old status"), max_length=20, choices=Status.choices, blank=True
+    )
+    new_status = models.CharField(
+        _("new status"), max_length=20, choices=Status.choices, blank=True
+    )
+    old_target = models.JSONField(_("old target"), null=True, blank=True)
+    new_target = models.JSONField(_("new target"), null=True, blank=True)
+    slip_days = models.IntegerField(
+        _("slip (days)"),
+        null=True,
+        blank=True,
+        help_text=_("How far the target's end moved: positive is later, negative earlier."),
+    )
+    old_progress = models.PositiveSmallIntegerField(_("old progress"), null=True, blank=True)
+    new_progress = models.PositiveSmallIntegerField(_("new progress"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        get_latest_by = "recorded_at"
+        verbose_name = _("milestone update")
+        verbose_name_plural = _("milestone updates")
+        indexes = [models.Index(fields=["milestone", "-recorded_at"], name="update_history")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=UpdateKind.values), name="update_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=UpdateKind.CHANGED)
+                | ~Q(new_status="")
+                | Q(new_target__isnull=False)
+                | Q(new_progress__isnull=False),
+                name="update_changes_something",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=UpdateKind.NOTE) | ~Q(note=""), name="update_note_has_text"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_status="") | ~Q(old_status=F("new_status")),
+                name="update_status_differs",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone}: {self.get_kind_display()} {self.recorded_at:%Y-%m-%d}"
+
+    @property
+    def old_target_value(self) -> Target | None:
+        return Target.from_dict(self.old_target)
+
+    @property
+    def new_target_value(self) -> Target | None:
+        return Target.from_dict(self.new_target)
+
+    @property
+    def is_slip(self) -> bool:
+        return bool(self.slip_days and self.slip_days > 0)

@@ -1,0 +1,253 @@
+"""The only way a milestone changes: each function records the history in the same transaction.
+
+The admin, the API, the importers and the management commands all call these, so a slip is a slip
+whichever door it came through.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from roadmap.models import (
+    Authority,
+    Dependency,
+    Milestone,
+    MilestoneUpdate,
+    Source,
+    Status,
+    Topic,
+    UpdateKind,
+    Workstream,
+)
+from roadmap.targets import Target
+
+# Fields a caller may change freely; status, target and progress go into the history.
+DESCRIPTIVE_FIELDS = ("title", "slug", "summary", "workstream", "authority", "confidence")
+TRACKED_FIELDS = ("status", "target", "progress", "actual_date")
+
+
+def unique_milestone_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """Return a slug for ``title`` that no other milestone has."""
+    base = slugify(title, allow_unicode=False)[:100].strip("-") or "milestone"
+    slug, number = base, 2
+    taken = Milestone.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    workstream: Workstream,
+    authority: Authority,
+    title: str,
+    slug: str = "",
+    summary: str = "",
+    status: str = Status.PLANNED,
+    progress: int = 0,
+    confidence: str = Milestone._meta.get_field("confidence").default,
+    target: Target | None = None,
+    actual_date: datetime.date | None = None,
+    topics: Iterable[Topic] = (),
+    sources: Iterable[dict] = (),
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Milestone:
+    """Create a milestone with its sources and the first entry of its history."""
+    at = at or timezone.now()
+    if status == Status.COMPLETED:
+        actual_date = actual_date or timezone.localdate(at)
+        progress = 100
+    milestone = Milestone(
+        workstream=workstream,
+        authority=authority,
+        title=title,
+        slug=slug or unique_milestone_slug(title),
+        summary=summary,
+        status=status,
+        progress=progress,
+        confidence=confidence,
+        actual_date=actual_date,
+        created_at=at,
+        updated_at=at,
+    )
+    milestone.target = target or Target.undated()
+    milestone.full_clean()
+    milestone.save()
+    milestone.topics.set(topics)
+    created_sources = [
+        source_add(milestone=milestone, **source_fields) for source_fields in sources
+    ]
+    MilestoneUpdate.objects.create(
+        milestone=milestone,
+        kind=UpdateKind.CREATED,
+        recorded_at=at,
+        recorded_by=by,
+        source=created_sources[0] if created_sources else None,
+        note=note,
+        new_status=milestone.status,
+        new_target=milestone.target.as_dict(),
+        new_progress=milestone.progress,
+    )
+    return milestone
+
+
+def source_add(
+    *,
+    milestone: Milestone,
+    title: str,
+    publisher: str,
+    url: str = "",
+    accessed_on: datetime.date | None = None,
+) -> Source:
+    source = Source(
+        milestone=milestone, title=title, publisher=publisher, url=url, accessed_on=accessed_on
+    )
+    source.full_clean()
+    source.save()
+    return source
+
+
+@transaction.atomic
+def milestone_record_update(
+    *,
+    milestone: Milestone,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    source: Source | None = None,
+    at: datetime.datetime | None = None,
+    **changes,
+) -> Milestone:
+    """Apply ``changes`` to the stored milestone and record what they changed.
+
+    ``changes`` may name the descriptive fields (title, summary, workstream, …) and the tracked
+    ones (status, target, progress, actual_date); only the tracked ones enter the history. A
+    change to a later target is a slip and is counted. Completing a milestone sets its progress to
+    100 and its actual date to today unless one is given. A change that changes nothing and has no
+    note records nothing. Return the milestone as stored.
+    """
+    unknown = set(changes) - set(DESCRIPTIVE_FIELDS) - set(TRACKED_FIELDS)
+    if unknown:
+        raise TypeError(f"milestone_record_update() got unknown fields: {sorted(unknown)}")
+    at = at or timezone.now()
+    stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    before_status, before_target, before_progress = stored.status, stored.target, stored.progress
+
+    for field in DESCRIPTIVE_FIELDS:
+        if field in changes:
+            setattr(stored, field, changes[field])
+    new_status = changes.get("status", stored.status)
+    if new_status != before_status and new_status not in Status.allowed_after(before_status):
+        raise ValidationError(
+            {
+                "status": _("A milestone that is %(old)s can't become %(new)s.")
+                % {"old": Status(before_status).label, "new": Status(new_status).label}
+            },
+            code="transition",
+        )
+    stored.status = new_status
+    if "target" in changes:
+        stored.target = changes["target"]
+    if "progress" in changes:
+        stored.progress = changes["progress"]
+    if "actual_date" in changes:
+        stored.actual_date = changes["actual_date"]
+    if new_status == Status.COMPLETED and before_status != Status.COMPLETED:
+        stored.actual_date = stored.actual_date or timezone.localdate(at)
+        if "progress" not in changes:
+            stored.progress = 100
+
+    status_changed = stored.status != before_status
+    target_changed = not stored.target.same_dates(before_target)
+    progress_changed = stored.progress != before_progress
+    slip = before_target.slip_days(stored.target) if target_changed else None
+    if slip:
+        stored.slip_days += slip
+        if slip > 0:
+            stored.slip_count += 1
+
+    stored.full_clean(exclude=["slug"] if "slug" not in changes else None)
+    tracked = status_changed or target_changed or progress_changed
+    if not (tracked or note or any(f in changes for f in DESCRIPTIVE_FIELDS)):
+        return stored
+    stored.updated_at = at
+    stored.save()
+    if tracked or note:
+        MilestoneUpdate.objects.create(
+            milestone=stored,
+            kind=UpdateKind.CHANGED if tracked else UpdateKind.NOTE,
+            recorded_at=at,
+            recorded_by=by,
+            source=source,
+            note=note,
+            old_status=before_status if status_changed else "",
+            new_status=stored.status if status_changed else "",
+            old_target=before_target.as_dict() if target_changed else None,
+            new_target=stored.target.as_dict() if target_changed else None,
+            slip_days=slip,
+            old_progress=before_progress if progress_changed else None,
+            new_progress=stored.progress if progress_changed else None,
+        )
+    return stored
+
+
+def milestone_change_status(
+    *,
+    milestone: Milestone,
+    status: str,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    actual_date: datetime.date | None = None,
+) -> Milestone:
+    changes = {"status": status}
+    if actual_date is not None:
+        changes["actual_date"] = actual_date
+    return milestone_record_update(milestone=milestone, by=by, note=note, **changes)
+
+
+def milestone_move_target(
+    *,
+    milestone: Milestone,
+    target: Target,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    source: Source | None = None,
+) -> Milestone:
+    return milestone_record_update(
+        milestone=milestone, by=by, note=note, source=source, target=target
+    )
+
+
+def milestone_shift_target(
+    *, milestone: Milestone, days: int, by: AbstractBaseUser | None = None, note: str = ""
+) -> Milestone:
+    """Move the target ``days`` later (or earlier if negative), keeping its precision."""
+    return milestone_move_target(
+        milestone=milestone, target=milestone.target.shifted(days), by=by, note=note
+    )
+
+
+def milestone_set_progress(
+    *, milestone: Milestone, progress: int, by: AbstractBaseUser | None = None, note: str = ""
+) -> Milestone:
+    return milestone_record_update(milestone=milestone, by=by, note=note, progress=progress)
+
+
+@transaction.atomic
+def milestone_add_dependency(*, milestone: Milestone, prerequisite: Milestone) -> Dependency:
+    """Record that ``milestone`` depends on ``prerequisite``; refuse loops."""
+    dependency = Dependency(milestone=milestone, prerequisite=prerequisite)
+    dependency.full_clean()
+    dependency.save()
+    return dependency

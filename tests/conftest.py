@@ -1,0 +1,31 @@
+"""Fixtures shared by the whole suite, and the rule for tests that need a real service.
+
+A test that needs Redis (or another real server) asks for it through ``require_redis``. Without the
+service it is skipped, saying why, unless ``CI`` is set: then it fails, because CI must run it.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def service_missing(reason: str):
+    """Skip with ``reason`` on a developer's machine; fail in CI, where every service must be up."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs this service: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_redis():
+    """Return the Redis URL the settings use, after checking that a server answers there."""
+    import redis
+
+    if not settings.REDIS_URL:
+        service_missing("REDIS_URL is not set, so there is no Redis to test against")
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        service_missing(f"Redis at REDIS_URL does not answer: {error}")
+    return settings.REDIS_URL
