@@ -224,6 +224,25 @@ def _target_is_well_formed():
     )
 
 
+class MilestoneQuerySet(models.QuerySet):
+    """The read filters every page, feed, API and digest shares."""
+
+    def open(self):
+        return self.exclude(status__in=Status.final_values())
+
+    def with_deadline(self):
+        """Milestones that must happen by a day: dated, and not only "not before" one."""
+        return self.filter(target_end__isnull=False).exclude(target_qualifier=Qualifier.NOT_BEFORE)
+
+    def due_between(self, first: datetime.date, last: datetime.date):
+        """Open milestones whose deadline falls between ``first`` and ``last`` (inclusive)."""
+        return self.open().with_deadline().filter(target_end__range=(first, last))
+
+    def overdue(self, today: datetime.date):
+        """Open milestones whose deadline has passed."""
+        return self.open().with_deadline().filter(target_end__lt=today)
+
+
 class Milestone(models.Model):
     workstream = models.ForeignKey(
         Workstream, models.PROTECT, related_name="milestones", verbose_name=_("workstream")
@@ -284,6 +303,8 @@ class Milestone(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["target_end", "target_start", "title"]
