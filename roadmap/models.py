@@ -555,3 +555,28 @@ class MilestoneUpdate(models.Model):
     @property
     def is_slip(self) -> bool:
         return bool(self.slip_days and self.slip_days > 0)
+
+    def describe(self) -> str:
+        """Return what changed in one line, in the active language.
+
+        "status planned → completed; target by Q2 2025 → by Q3 2025 (+92 days)".
+        """
+        parts = []
+        if self.new_status:
+            old = Status(self.old_status).label if self.old_status else "—"
+            parts.append(
+                _("status %(old)s → %(new)s") % {"old": old, "new": self.get_new_status_display()}
+            )
+        if self.new_target is not None:
+            old = self.old_target_value.words() if self.old_target else "—"
+            line = _("target %(old)s → %(new)s") % {
+                "old": old,
+                "new": self.new_target_value.words(),
+            }
+            if self.slip_days:
+                line += " " + _("(%(days)+d days)") % {"days": self.slip_days}
+            parts.append(line)
+        if self.new_progress is not None:
+            old = "—" if self.old_progress is None else f"{self.old_progress}%"
+            parts.append(_("progress %(old)s → %(new)s%%") % {"old": old, "new": self.new_progress})
+        return "; ".join(str(part) for part in parts)

@@ -157,6 +157,21 @@ class Target:
             "wording": self.wording,
         }
 
+    def as_text(self) -> str:
+        """Return the target in plain words that ``parse`` reads back: "by Q3 2025", "2026-07"."""
+        if not self.is_dated:
+            return "TBD"
+        year = self.start.year
+        period = {
+            Precision.DAY: self.start.isoformat(),
+            Precision.MONTH: f"{year}-{self.start.month:02d}",
+            Precision.QUARTER: f"Q{(self.start.month - 1) // 3 + 1} {year}",
+            Precision.HALF: f"H{1 if self.start.month == 1 else 2} {year}",
+            Precision.YEAR: str(year),
+        }[self.precision]
+        prefix = {Qualifier.ON: "", Qualifier.BY: "by ", Qualifier.NOT_BEFORE: "not before "}
+        return prefix[self.qualifier] + period
+
     def same_dates(self, other: Target) -> bool:
         """Tell whether ``other`` names the same interval, precision and qualifier."""
         return (self.precision, self.start, self.end, self.qualifier) == (

@@ -1,0 +1,310 @@
+"""The editors' workplace: every roadmap object; milestone changes go through the services."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from roadmap import services
+from roadmap.admin_forms import ChangeStatusForm, MilestoneAdminForm, ShiftTargetForm
+from roadmap.models import (
+    Authority,
+    Dependency,
+    Jurisdiction,
+    Milestone,
+    MilestoneUpdate,
+    Roadmap,
+    Source,
+    Status,
+    Topic,
+    Workstream,
+)
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "jurisdiction"]
+    list_filter = ["jurisdiction"]
+    search_fields = ["acronym", "name"]
+    autocomplete_fields = ["jurisdiction"]
+
+
+class WorkstreamInline(admin.TabularInline):
+    model = Workstream
+    fields = ["position", "title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(admin.ModelAdmin):
+    list_display = ["title", "authority", "announced_on"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["authority"]
+    inlines = [WorkstreamInline]
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(admin.ModelAdmin):
+    list_display = ["title", "roadmap", "position"]
+    list_filter = ["roadmap"]
+    search_fields = ["title", "roadmap__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["roadmap"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class DueWindowFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+    windows = {"overdue": None, "30": 30, "90": 90, "365": 365}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("overdue")),
+            ("30", _("in the next 30 days")),
+            ("90", _("in the next 90 days")),
+            ("365", _("in the next year")),
+            ("undated", _("no date yet")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "undated":
+            return queryset.filter(target_end__isnull=True)
+        if self.value() in self.windows:
+            days = self.windows[self.value()]
+            return queryset.due_between(today, today + datetime.timedelta(days=days))
+        return queryset
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    fields = ["title", "publisher", "url", "accessed_on"]
+    extra = 0
+
+
+class DependencyInline(admin.TabularInline):
+    model = Dependency
+    fk_name = "milestone"
+    fields = ["prerequisite"]
+    autocomplete_fields = ["prerequisite"]
+    extra = 0
+    verbose_name = _("depends on")
+    verbose_name_plural = _("depends on")
+
+
+class HistoryInline(admin.TabularInline):
+    model = MilestoneUpdate
+    fields = ["recorded_at", "kind", "change", "note", "recorded_by", "source"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("change"))
+    def change(self, update):
+        return update.describe()
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    form = MilestoneAdminForm
+    list_display = [
+        "title",
+        "status",
+        "target_words",
+        "progress_percent",
+        "slip_count",
+        "workstream",
+        "jurisdiction",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        DueWindowFilter,
+        ("workstream__roadmap", admin.RelatedOnlyFieldListFilter),
+        ("workstream", admin.RelatedOnlyFieldListFilter),
+        ("authority__jurisdiction", admin.RelatedOnlyFieldListFilter),
+        "confidence",
+        "target_precision",
+    ]
+    list_select_related = ["workstream__roadmap", "authority__jurisdiction"]
+    search_fields = ["title", "slug", "summary"]
+    autocomplete_fields = ["workstream", "authority", "topics"]
+    readonly_fields = ["target_interval", "slip_count", "slip_days", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "workstream", "authority", "topics", "summary"]}),
+        (
+            _("Where it stands"),
+            {
+                "fields": [
+                    "status",
+                    "progress",
+                    "target_text",
+                    "target_interval",
+                    "confidence",
+                    "actual_date",
+                    "change_note",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {"fields": ["slip_count", "slip_days", "created_at", "updated_at"]},
+        ),
+    ]
+    inlines = [SourceInline, DependencyInline, HistoryInline]
+    actions = ["change_status", "shift_target"]
+    date_hierarchy = "target_end"
+
+    @admin.display(description=_("target"), ordering="target_end")
+    def target_words(self, milestone):
+        return milestone.target.words()
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_percent(self, milestone):
+        return f"{milestone.progress}%"
+
+    @admin.display(description=_("jurisdiction"), ordering="authority__jurisdiction__code")
+    def jurisdiction(self, milestone):
+        return milestone.authority.jurisdiction
+
+    @admin.display(description=_("target interval"))
+    def target_interval(self, milestone):
+        target = milestone.target
+        if not target.is_dated:
+            return target.words()
+        return f"{target.words()}: {target.start:%Y-%m-%d} – {target.end:%Y-%m-%d}"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in services.DESCRIPTIVE_FIELDS}
+        tracked = {
+            "status": obj.status,
+            "target": obj.target,
+            "progress": obj.progress,
+            "actual_date": obj.actual_date,
+        }
+        note = form.cleaned_data.get("change_note", "")
+        if change:
+            services.milestone_record_update(
+                milestone=obj, by=request.user, note=note, **fields, **tracked
+            )
+        else:
+            created = services.milestone_create(by=request.user, note=note, **fields, **tracked)
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    @admin.action(description=_("Change the status of the selected milestones"))
+    def change_status(self, request, queryset):
+        form = ChangeStatusForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            self._apply(
+                request,
+                queryset,
+                lambda milestone: services.milestone_change_status(
+                    milestone=milestone,
+                    status=data["status"],
+                    actual_date=data["actual_date"],
+                    note=data["note"],
+                    by=request.user,
+                ),
+            )
+            return None
+        return self._action_page(request, queryset, form, _("Change status"), "change_status")
+
+    @admin.action(description=_("Shift the targets of the selected milestones by N days"))
+    def shift_target(self, request, queryset):
+        form = ShiftTargetForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            self._apply(
+                request,
+                queryset,
+                lambda milestone: services.milestone_shift_target(
+                    milestone=milestone, days=data["days"], note=data["note"], by=request.user
+                ),
+            )
+            return None
+        return self._action_page(request, queryset, form, _("Shift targets"), "shift_target")
+
+    def _apply(self, request, queryset, change):
+        """Run ``change`` on each milestone; report the ones it refused and why."""
+        done = 0
+        for milestone in queryset:
+            try:
+                change(milestone)
+            except ValidationError as error:
+                reasons = "; ".join(error.messages)
+                self.message_user(request, f"{milestone}: {reasons}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d milestone changed.", "%d milestones changed.", done) % done,
+                messages.SUCCESS,
+            )
+
+    def _action_page(self, request, queryset, form, title, action):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "action": action,
+            "milestones": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/roadmap/milestone/action_form.html", context)
+
+
+@admin.register(MilestoneUpdate)
+class MilestoneUpdateAdmin(admin.ModelAdmin):
+    """The whole change log, newest first; history is written by the services only."""
+
+    list_display = ["recorded_at", "milestone", "kind", "change", "slip_days", "recorded_by"]
+    list_filter = ["kind", ("milestone__workstream__roadmap", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["milestone", "recorded_by"]
+    search_fields = ["milestone__title", "note"]
+    date_hierarchy = "recorded_at"
+
+    @admin.display(description=_("change"))
+    def change(self, update):
+        return update.describe()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

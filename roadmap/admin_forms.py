@@ -1,0 +1,112 @@
+"""Forms editors fill in the admin: a milestone with its target in words, and the bulk actions."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from roadmap.models import Milestone, Status
+from roadmap.targets import Target
+
+TARGET_HELP = _(
+    "As the source words it: a day (2025-01-21), a month (July 2026), a quarter (Q3 2025, "
+    "“before Q3 2025”), a half (H2 2026) or a year (2026), optionally after “by” or “not before”. "
+    "Leave empty, or write TBD, when there is no date yet."
+)
+
+
+class MilestoneAdminForm(forms.ModelForm):
+    target_text = forms.CharField(
+        label=_("target"), required=False, max_length=200, help_text=TARGET_HELP
+    )
+    change_note = forms.CharField(
+        label=_("note for the history"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Why the status, target or progress changed; shown in the milestone's history."
+        ),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "title",
+            "slug",
+            "workstream",
+            "authority",
+            "topics",
+            "summary",
+            "status",
+            "progress",
+            "actual_date",
+            "confidence",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            target = self.instance.target
+            self.fields["target_text"].initial = target.wording or target.as_text()
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Made from the title when left empty.")
+
+    def clean_target_text(self):
+        return Target.parse(self.cleaned_data["target_text"])
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if not slug and self.instance.pk:
+            raise ValidationError(_("A published milestone keeps its address: give it a slug."))
+        return slug
+
+    def clean(self):
+        cleaned = super().clean()
+        old_status = self.instance.status if self.instance.pk else None
+        new_status = cleaned.get("status")
+        allowed = (old_status, *Status.allowed_after(old_status)) if old_status else ()
+        if old_status and new_status and new_status not in allowed:
+            self.add_error(
+                "status",
+                _("A milestone that is %(old)s can't become %(new)s.")
+                % {"old": Status(old_status).label, "new": Status(new_status).label},
+            )
+        return cleaned
+
+    def _post_clean(self):
+        target = self.cleaned_data.get("target_text")
+        if isinstance(target, Target):
+            self.instance.target = target
+        super()._post_clean()
+
+
+class ChangeStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("new status"), choices=Status.choices)
+    actual_date = forms.DateField(
+        label=_("completed on"),
+        required=False,
+        help_text=_("For “completed”: the day it happened (today if empty)."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ShiftTargetForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("days"),
+        min_value=-3650,
+        max_value=3650,
+        help_text=_("Positive moves the targets later (a slip), negative earlier."),
+    )
+    note = forms.CharField(
+        label=_("note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the targets moved, for the history."),
+    )
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days == 0:
+            raise ValidationError(_("Shift by at least one day."))
+        return days
