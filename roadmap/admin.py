@@ -19,7 +19,6 @@ from roadmap.models import (
     MilestoneUpdate,
     Roadmap,
     Source,
-    Status,
     Topic,
     Workstream,
 )
