@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 
 class Precision(models.TextChoices):
@@ -39,6 +39,19 @@ class Qualifier(models.TextChoices):
 _MONTHS = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}
 MAX_YEAR = 2200
 MIN_YEAR = 1900
+
+
+def _field_error(field: str, message: str, code: str, **params) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code, params=params or None)})
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(
+            _("Target dates must fall between %(min)s and %(max)s."),
+            params={"min": MIN_YEAR, "max": MAX_YEAR},
+            code="out_of_range",
+        )
 
 
 def _last_day(year: int, month: int) -> datetime.date:
@@ -84,12 +97,7 @@ class Target:
         """Return the ``number``-th month, quarter or half of ``year`` (or the year itself)."""
         precision = Precision(precision)
         months = _MONTHS[precision]
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValidationError(
-                _("Target dates must fall between %(min)s and %(max)s."),
-                params={"min": MIN_YEAR, "max": MAX_YEAR},
-                code="out_of_range",
-            )
+        _check_year(year)
         if not 1 <= number <= 12 // months:
             raise ValidationError(
                 _("There is no %(precision)s number %(number)s in a year."),
@@ -204,41 +212,45 @@ class Target:
         """Raise ``ValidationError`` (keyed by field) unless the interval fits the precision."""
         if not self.is_dated:
             if self.start or self.end:
-                raise ValidationError(
-                    {"target_start": _("A target with no date yet can't have start or end dates.")},
-                    code="undated_with_dates",
+                raise _field_error(
+                    "target_start",
+                    _("A target with no date yet can't have start or end dates."),
+                    "undated_with_dates",
                 )
             return
         if self.start is None or self.end is None:
-            raise ValidationError(
-                {"target_start": _("A dated target needs both a start and an end date.")},
-                code="missing_dates",
+            raise _field_error(
+                "target_start",
+                _("A dated target needs both a start and an end date."),
+                "missing_dates",
             )
         if self.end < self.start:
-            raise ValidationError(
-                {"target_end": _("The end of the target can't be before its start.")},
-                code="end_before_start",
+            raise _field_error(
+                "target_end",
+                _("The end of the target can't be before its start."),
+                "end_before_start",
             )
         if not (MIN_YEAR <= self.start.year <= MAX_YEAR and MIN_YEAR <= self.end.year <= MAX_YEAR):
-            raise ValidationError(
-                {"target_start": _("Target dates must fall between %(min)s and %(max)s.")},
-                params={"min": MIN_YEAR, "max": MAX_YEAR},
-                code="out_of_range",
+            raise _field_error(
+                "target_start",
+                _("Target dates must fall between %(min)s and %(max)s."),
+                "out_of_range",
+                min=MIN_YEAR,
+                max=MAX_YEAR,
             )
-        if (self.start, self.end) != period_containing(self.start, self.precision):
-            raise ValidationError(
-                {
-                    "target_end": _(
-                        "A %(precision)s target must cover exactly one %(precision)s: "
-                        "from %(start)s it should end on %(end)s."
-                    )
-                },
-                params={
-                    "precision": self.precision.label,
-                    "start": self.start.isoformat(),
-                    "end": period_containing(self.start, self.precision)[1].isoformat(),
-                },
-                code="unaligned",
+        start, end = period_containing(self.start, self.precision)
+        if (self.start, self.end) != (start, end):
+            raise _field_error(
+                "target_end",
+                _(
+                    "A %(precision)s target must cover exactly one %(precision)s: the one that "
+                    "holds %(day)s runs from %(start)s to %(end)s."
+                ),
+                "unaligned",
+                precision=self.precision.label,
+                day=self.start.isoformat(),
+                start=start.isoformat(),
+                end=end.isoformat(),
             )
 
     # Words --------------------------------------------------------------------------------------
@@ -258,7 +270,7 @@ class Target:
         if self.precision == Precision.HALF:
             half = _("H1") if self.start.month == 1 else _("H2")
             return _("%(half)s %(year)s") % {"half": half, "year": year}
-        return _("%(year)s (year)") % {"year": year}
+        return pgettext("a whole year as a target", "%(year)s") % {"year": year}
 
     def words(self) -> str:
         """Return the target in words, in the active language: "by Q3 2025", "July 2026"."""
@@ -349,6 +361,7 @@ def _month_number(name: str) -> int:
 
 
 def _day(year: str | int, month: str | int, day: str | int) -> datetime.date:
+    _check_year(int(year))
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError:
