@@ -192,18 +192,27 @@ class Target:
     # Changing -----------------------------------------------------------------------------------
 
     def shifted(self, days: int) -> Target:
-        """Move the target by ``days``, snapped to the period of its precision holding the new end.
+        """Move the target by ``days``, to the period of its precision that holds its moved middle.
 
-        "Q2 2025" shifted by 92 days is "Q3 2025"; the original wording no longer applies.
+        "Q2 2025" shifted by 92 days is "Q3 2025"; "March 2025" by 31 days is "April 2025". The
+        original wording no longer applies. A shift too small to leave the period is refused.
         """
         if not self.is_dated:
             raise ValidationError(
                 _("A milestone with no date yet can't be shifted."), code="undated"
             )
-        new_end = self.end + datetime.timedelta(days=days)
-        if self.precision == Precision.DAY:
-            return replace(self, start=new_end, end=new_end, wording="")
-        start, end = period_containing(new_end, self.precision)
+        middle = self.start + (self.end - self.start) / 2 + datetime.timedelta(days=days)
+        start, end = period_containing(middle, self.precision)
+        if start == self.start:
+            raise ValidationError(
+                _("Moving %(target)s by %(days)s days leaves it in the same %(precision)s."),
+                params={
+                    "target": self.period_words(),
+                    "days": days,
+                    "precision": self.precision.label,
+                },
+                code="shift_too_small",
+            )
         return replace(self, start=start, end=end, wording="")
 
     # Checking -----------------------------------------------------------------------------------

@@ -200,17 +200,34 @@ def test_sort_key_orders_by_end_then_start(first, second):
         assert first.sort_key() < second.sort_key()
 
 
-@given(st.integers(min_value=-3000, max_value=3000), dated_precisions, days)
-def test_shift_keeps_precision_and_alignment(shift, precision, day):
+inner_days = st.dates(min_value=datetime.date(1910, 1, 1), max_value=datetime.date(2190, 12, 31))
+
+
+@given(st.integers(min_value=-3000, max_value=3000), dated_precisions, inner_days)
+def test_shift_keeps_precision_and_moves_the_middle_into_the_new_period(shift, precision, day):
     target = Target(precision, *period_containing(day, precision))
     try:
         shifted = target.shifted(shift)
-    except OverflowError:
+    except ValidationError as error:
+        assert error.code == "shift_too_small"
+        assert abs(shift) <= 366 / 2
         return
 
     assert shifted.precision == precision
-    shifted_end = target.end + datetime.timedelta(days=shift)
-    assert shifted.start <= shifted_end <= shifted.end
+    shifted.validate()
+    moved_middle = target.start + (target.end - target.start) / 2 + datetime.timedelta(days=shift)
+    assert shifted.start <= moved_middle <= shifted.end
+
+
+def test_a_shift_too_small_to_leave_the_period_is_refused():
+    with pytest.raises(ValidationError) as error:
+        Target.parse("Q2 2025").shifted(30)
+
+    assert error.value.code == "shift_too_small"
+
+
+def test_month_shift_moves_by_whole_months():
+    assert Target.parse("March 2025").shifted(31).words() == "April 2025"
 
 
 @given(st.text(max_size=60))

@@ -1,0 +1,173 @@
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from roadmap import services
+from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
+from roadmap.targets import Target
+from tests.factories import MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return get_user_model().objects.create_user("editor", first_name="Eda", last_name="Tor")
+
+
+def test_create_records_the_first_history_entry(editor):
+    milestone = MilestoneFactory(
+        target=Target.parse("before Q3 2025"), by=editor, note="From the article"
+    )
+
+    (update,) = milestone.updates.all()
+    assert update.kind == UpdateKind.CREATED
+    assert update.new_status == Status.PLANNED
+    assert update.new_target_value.same_dates(Target.parse("by Q3 2025"))
+    assert (update.recorded_by, update.note) == (editor, "From the article")
+
+
+def test_create_makes_a_unique_slug_from_the_title():
+    first = MilestoneFactory(title="Stablecoin reserve audits")
+    second = MilestoneFactory(title="Stablecoin reserve audits")
+
+    assert (first.slug, second.slug) == ("stablecoin-reserve-audits", "stablecoin-reserve-audits-2")
+
+
+def test_moving_the_target_later_is_a_slip(editor):
+    milestone = MilestoneFactory(target=Target.parse("Q2 2025"))
+
+    milestone = services.milestone_move_target(
+        milestone=milestone, target=Target.parse("Q3 2025"), by=editor, note="Agenda moved"
+    )
+
+    update = milestone.updates.first()
+    assert (update.kind, update.slip_days, update.note, update.recorded_by) == (
+        UpdateKind.CHANGED,
+        92,
+        "Agenda moved",
+        editor,
+    )
+    assert update.old_target_value.words() == "Q2 2025"
+    assert (milestone.slip_count, milestone.slip_days) == (1, 92)
+
+
+def test_bringing_the_target_forward_is_not_counted_as_a_slip():
+    milestone = MilestoneFactory(target=Target.parse("Q3 2025"))
+
+    milestone = services.milestone_move_target(milestone=milestone, target=Target.parse("Q2 2025"))
+
+    assert (milestone.slip_count, milestone.slip_days) == (0, -92)
+    assert milestone.updates.first().slip_days == -92
+
+
+def test_slips_add_up():
+    milestone = MilestoneFactory(target=Target.parse("2025-03"))
+    milestone = services.milestone_shift_target(milestone=milestone, days=31, note="first")
+    milestone = services.milestone_shift_target(milestone=milestone, days=30, note="second")
+
+    assert milestone.target.words() == "May 2025"
+    assert (milestone.slip_count, milestone.slip_days) == (2, 30 + 31)
+
+
+def test_dating_an_undated_milestone_is_a_change_but_not_a_slip():
+    milestone = MilestoneFactory(target=Target.undated())
+
+    milestone = services.milestone_move_target(milestone=milestone, target=Target.parse("2026"))
+
+    update = milestone.updates.first()
+    assert update.new_target is not None and update.slip_days is None
+    assert milestone.slip_count == 0
+
+
+@time_machine.travel(datetime.datetime(2025, 8, 1, 12, tzinfo=datetime.UTC))
+def test_completing_sets_progress_and_actual_date():
+    milestone = MilestoneFactory(progress=40)
+
+    milestone = services.milestone_change_status(milestone=milestone, status=Status.COMPLETED)
+
+    assert (milestone.progress, milestone.actual_date) == (100, datetime.date(2025, 8, 1))
+    update = milestone.updates.first()
+    assert (update.old_status, update.new_status) == (Status.PLANNED, Status.COMPLETED)
+    assert (update.old_progress, update.new_progress) == (40, 100)
+
+
+def test_a_final_status_cannot_be_left():
+    milestone = MilestoneFactory()
+    services.milestone_change_status(milestone=milestone, status=Status.CANCELLED)
+
+    with pytest.raises(ValidationError) as error:
+        services.milestone_change_status(milestone=milestone, status=Status.IN_PROGRESS)
+
+    assert "status" in error.value.message_dict
+    assert Milestone.objects.get(pk=milestone.pk).status == Status.CANCELLED
+    assert milestone.updates.count() == 2
+
+
+def test_invalid_progress_is_refused_and_nothing_is_recorded():
+    milestone = MilestoneFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.milestone_set_progress(milestone=milestone, progress=150)
+
+    assert "progress" in error.value.message_dict
+    assert milestone.updates.count() == 1
+
+
+def test_a_change_that_changes_nothing_records_nothing():
+    milestone = MilestoneFactory(target=Target.parse("Q3 2025"))
+
+    services.milestone_record_update(
+        milestone=milestone, target=Target.parse("Q3 2025"), progress=0
+    )
+
+    assert milestone.updates.count() == 1
+
+
+def test_a_note_alone_is_recorded_as_a_note():
+    milestone = MilestoneFactory()
+
+    services.milestone_record_update(milestone=milestone, note="Consultation paper published")
+
+    assert milestone.updates.first().kind == UpdateKind.NOTE
+
+
+def test_the_service_compares_with_the_stored_row_not_the_callers_copy():
+    milestone = MilestoneFactory(progress=10)
+    stale = Milestone.objects.get(pk=milestone.pk)
+    services.milestone_set_progress(milestone=milestone, progress=50)
+
+    services.milestone_set_progress(milestone=stale, progress=60)
+
+    assert list(milestone.updates.values_list("old_progress", "new_progress")[:2]) == [
+        (50, 60),
+        (10, 50),
+    ]
+
+
+def test_dependency_loops_are_refused():
+    first, second, third = MilestoneFactory(), MilestoneFactory(), MilestoneFactory()
+    services.milestone_add_dependency(milestone=second, prerequisite=first)
+    services.milestone_add_dependency(milestone=third, prerequisite=second)
+
+    with pytest.raises(ValidationError, match="loop"):
+        services.milestone_add_dependency(milestone=first, prerequisite=third)
+    with pytest.raises(ValidationError, match="itself"):
+        services.milestone_add_dependency(milestone=first, prerequisite=first)
+    assert list(third.depends_on.all()) == [second]
+    assert list(first.dependents.all()) == [second]
+
+
+def test_describe_says_what_changed():
+    milestone = MilestoneFactory(target=Target.parse("Q2 2025"))
+    services.milestone_record_update(
+        milestone=milestone, status=Status.DELAYED, target=Target.parse("Q3 2025"), progress=20
+    )
+
+    update = MilestoneUpdate.objects.filter(milestone=milestone).first()
+    assert update.describe() == (
+        "status planned → delayed; target Q2 2025 → Q3 2025 (+92 days); progress 0% → 20%"
+    )
