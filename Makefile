@@ -20,6 +20,7 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
 install: $(VENV)/.app-installed
 	mkdir -p var/mail var/celery/processed
 	$(LOCAL_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+	$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 install-dev: install $(VENV)/.dev-installed
 

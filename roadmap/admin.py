@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -30,8 +31,13 @@ class JurisdictionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+# A URL typed without a scheme is an https one.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["acronym", "name", "jurisdiction"]
     list_filter = ["jurisdiction"]
     search_fields = ["acronym", "name"]
@@ -99,6 +105,7 @@ class DueWindowFilter(admin.SimpleListFilter):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = URL_FIELDS
     fields = ["title", "publisher", "url", "accessed_on"]
     extra = 0
 

@@ -94,6 +94,12 @@ class Roadmap(models.Model):
         return render_markdown(self.summary)
 
 
+class WorkstreamManager(models.Manager):
+    def get_queryset(self):
+        # A workstream is named with its roadmap's title: fetch both in one query everywhere.
+        return super().get_queryset().select_related("roadmap")
+
+
 class Workstream(models.Model):
     roadmap = models.ForeignKey(
         Roadmap, models.CASCADE, related_name="workstreams", verbose_name=_("roadmap")
@@ -102,6 +108,8 @@ class Workstream(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = WorkstreamManager()
 
     class Meta:
         ordering = ["roadmap", "position", "title"]
