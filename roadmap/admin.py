@@ -3,8 +3,8 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
