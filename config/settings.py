@@ -76,7 +76,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL names another.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server, the worker and beat write to one file: wait for the lock, take it up front.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -120,7 +121,8 @@ STORAGES = {
 }
 
 # Mail: files under var/mail unless EMAIL_URL names an SMTP server.
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
+EMAIL_URL = env.str("EMAIL_URL", default="") or f"filemail://{VAR_DIR / 'mail'}"
+vars().update(env.email_url_config(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Regulatory Roadmap <roadmap@localhost>"
 )
