@@ -4,6 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from config.admin_login import throttled_login
+from config.health import health
+
 urlpatterns = [
+    path("health/", health, name="health"),
+    path(f"{settings.ADMIN_URL}login/", throttled_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
