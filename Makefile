@@ -18,7 +18,7 @@ $(VENV)/.dev-installed: $(VENV)/.app-installed requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.app-installed
-	mkdir -p var/mail var/celery/processed
+	mkdir -p var/mail var/celery/processed var/celery/control
 	$(LOCAL_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 	$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 

@@ -160,6 +160,7 @@ if not REDIS_URL:
         "data_folder_in": str(_celery_queue),
         "data_folder_out": str(_celery_queue),
         "processed_folder": str(_celery_queue / "processed"),
+        "control_folder": str(_celery_queue / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
