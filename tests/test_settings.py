@@ -67,3 +67,15 @@ def test_embedded_defaults_need_no_server():
         "filesystem://",
         "django.core.mail.backends.filebased.EmailBackend",
     ], result.stderr
+
+
+def test_the_redis_cache_degrades_to_none_when_redis_is_unreachable(require_redis, settings):
+    from django.core.cache import CacheHandler
+
+    # Nothing listens on port 1: a real refused connection.
+    unreachable = settings.CACHES["default"] | {"LOCATION": "redis://127.0.0.1:1/0"}
+    cache = CacheHandler({"default": unreachable})["default"]
+
+    cache.set("key", "value", 30)
+
+    assert cache.get("key") is None
