@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from config.admin_login import throttled_login
 from config.health import health
@@ -11,4 +11,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     path(f"{settings.ADMIN_URL}login/", throttled_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("roadmap.urls")),
 ]

@@ -1,0 +1,69 @@
+"""The dashboard's filter form: every value from the query string is checked before it is used."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from roadmap.models import Jurisdiction, Roadmap, Status, Workstream
+from roadmap.selectors import MilestoneFilter
+
+MAX_SEARCH_LENGTH = 100
+
+
+class DashboardFilterForm(forms.Form):
+    roadmap = forms.ModelChoiceField(
+        label=_("Roadmap"),
+        queryset=Roadmap.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All roadmaps"),
+    )
+    workstream = forms.ModelChoiceField(
+        label=_("Workstream"),
+        queryset=Workstream.objects.all(),
+        required=False,
+        empty_label=_("All workstreams"),
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction"),
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All jurisdictions"),
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_from = forms.DateField(
+        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH, strip=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("due_from"), cleaned.get("due_to")
+        if first and last and last < first:
+            raise ValidationError(_("“Due until” can't be before “Due from”."))
+        return cleaned
+
+    def milestone_filter(self) -> MilestoneFilter:
+        """Return the filters that passed validation; a rejected value filters nothing."""
+        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        return MilestoneFilter(
+            roadmap=data.get("roadmap"),
+            workstream=data.get("workstream"),
+            jurisdiction=data.get("jurisdiction"),
+            statuses=data.get("status") or [],
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to"),
+            text=data.get("q") or "",
+        )
+
+    def _valid_part(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}

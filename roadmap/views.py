@@ -1,0 +1,115 @@
+"""The public pages: the dashboard, a milestone with its history, roadmaps, workstreams,
+jurisdictions and the comparison of jurisdictions by topic."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from roadmap import selectors, timeline
+from roadmap.cache import cached_page
+from roadmap.calendar import build_calendar, calendar_milestones
+from roadmap.forms import DashboardFilterForm
+from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
+from roadmap.selectors import MilestoneFilter
+
+MILESTONES_PER_PAGE = 50
+
+
+def _overview(request, template, filters: MilestoneFilter, context: dict):
+    """Render a page built on the dashboard's data for ``filters``: counts, lists and timeline."""
+    today = timezone.localdate()
+    data = selectors.dashboard(filters=filters, today=today)
+    page = Paginator(data.milestones, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "data": data,
+            "page": page,
+            "today": today,
+            "timeline": timeline.render(data.milestones, data.workstreams, today),
+        },
+    )
+
+
+@cached_page
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None)
+    filters = form.milestone_filter() if form.is_bound else MilestoneFilter()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _overview(
+        request,
+        "roadmap/dashboard.html",
+        filters,
+        {"form": form, "filtered": form.is_bound, "query": query.urlencode()},
+    )
+
+
+@cached_page
+def roadmap_detail(request, slug):
+    roadmap = get_object_or_404(
+        Roadmap.objects.select_related("authority__jurisdiction"), slug=slug
+    )
+    return _overview(
+        request,
+        "roadmap/roadmap_detail.html",
+        MilestoneFilter(roadmap=roadmap),
+        {"roadmap": roadmap, "workstreams": roadmap.workstreams.all()},
+    )
+
+
+@cached_page
+def workstream_detail(request, roadmap, slug):
+    workstream = get_object_or_404(Workstream, roadmap__slug=roadmap, slug=slug)
+    return _overview(
+        request,
+        "roadmap/workstream_detail.html",
+        MilestoneFilter(workstream=workstream),
+        {"workstream": workstream, "roadmap": workstream.roadmap},
+    )
+
+
+@cached_page
+def jurisdiction_detail(request, code):
+    jurisdiction = get_object_or_404(Jurisdiction, code=code.upper())
+    return _overview(
+        request,
+        "roadmap/jurisdiction_detail.html",
+        MilestoneFilter(jurisdiction=jurisdiction),
+        {"jurisdiction": jurisdiction, "authorities": jurisdiction.authorities.all()},
+    )
+
+
+@cached_page
+def milestone_detail(request, slug):
+    try:
+        milestone = selectors.milestone_detail(slug)
+    except Milestone.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "roadmap/milestone_detail.html",
+        {"milestone": milestone, "today": timezone.localdate()},
+    )
+
+
+@cached_page
+def comparison(request):
+    jurisdictions, rows = selectors.comparison()
+    return render(
+        request, "roadmap/comparison.html", {"jurisdictions": jurisdictions, "rows": rows}
+    )
+
+
+@cached_page
+def calendar(request, kind=None, key=None, roadmap=None):
+    """Serve the iCalendar file of every dated milestone, or of one roadmap, workstream or place."""
+    scope = selectors.scope_object(kind, key, roadmap)
+    name = str(scope) if scope else "Regulatory roadmap"
+    body = build_calendar(calendar_milestones(**selectors.scope_filter(scope)), name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="roadmap.ics"'
+    return response
