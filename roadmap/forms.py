@@ -66,4 +66,11 @@ class DashboardFilterForm(forms.Form):
         )
 
     def _valid_part(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        valid = {
+            name: value for name, value in self.cleaned_data.items() if name not in self.errors
+        }
+        if self.non_field_errors():
+            # The only rule across fields is the date range: drop both ends, keep the rest.
+            valid.pop("due_from", None)
+            valid.pop("due_to", None)
+        return valid
