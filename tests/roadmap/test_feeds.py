@@ -1,0 +1,122 @@
+"""RSS and Atom feeds of updates, and iCalendar feeds read back by two independent parsers."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import icalendar
+import pytest
+import vobject
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+from roadmap import services
+from roadmap.models import Milestone
+from roadmap.targets import Target
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(autouse=True)
+def demo():
+    cache.clear()
+    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    yield
+    cache.clear()
+
+
+def slip_the_consultation():
+    milestone = Milestone.objects.get(slug="sec-first-phase-public-comment")
+    return services.milestone_move_target(
+        milestone=milestone, target=Target.parse("by Q4 2025"), note="Pushed back"
+    )
+
+
+def test_rss_lists_updates_newest_first(client):
+    slip_the_consultation()
+
+    root = ET.fromstring(client.get(reverse("roadmap:all-rss")).content)
+
+    titles = [item.findtext("title") for item in root.iter("item")]
+    assert titles[0].startswith("First-phase outputs out for public comment: target by Q3 2025")
+    assert len(titles) == Milestone.objects.count() + 1
+    assert root.find("channel/item/guid").get("isPermaLink") == "false"
+
+
+def test_atom_feed_is_well_formed_with_links_to_the_history(client):
+    slip_the_consultation()
+
+    root = ET.fromstring(client.get(reverse("roadmap:all-atom")).content)
+
+    entry = root.find(f"{ATOM}entry")
+    assert "#update-" in entry.find(f"{ATOM}link").get("href")
+    assert entry.find(f"{ATOM}updated").text
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "inside", "outside"),
+    [
+        ("roadmap-rss", {"key": "eu-mica"}, "MiCA applies in full", "Stablecoin reserve audit"),
+        ("jurisdiction-rss", {"key": "jp"}, "FSA approval required", "MiCA"),
+        (
+            "workstream-rss",
+            {"roadmap": "sec-crypto-task-force", "key": "nfts"},
+            "NFT securitisation",
+            "MiCA",
+        ),
+    ],
+)
+def test_scoped_feeds_hold_only_their_scope(client, name, kwargs, inside, outside):
+    body = client.get(reverse(f"roadmap:{name}", kwargs=kwargs)).content.decode()
+
+    assert inside in body and outside not in body
+
+
+def test_feed_for_an_unknown_scope_is_a_404(client):
+    assert client.get(reverse("roadmap:roadmap-rss", kwargs={"key": "nope"})).status_code == 404
+
+
+def test_calendar_has_all_day_events_for_dated_milestones_only(client):
+    body = client.get(reverse("roadmap:all-ics")).content
+
+    calendar = icalendar.Calendar.from_ical(body)
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    dated = Milestone.objects.filter(target_end__isnull=False)
+    assert len(events) == dated.count()
+    consultation = Milestone.objects.get(slug="sec-first-phase-public-comment")
+    event = events[f"milestone-{consultation.pk}@127.0.0.1"]
+    assert event.decoded("dtstart") == datetime.date(2025, 9, 30)
+    assert event.decoded("dtend") == datetime.date(2025, 10, 1)
+    assert "by Q3 2025" in str(event["summary"])
+    assert "before Q3 2025" in str(event["description"])
+
+
+def test_calendar_uid_is_stable_and_sequence_bumps_on_change(client):
+    def consultation_event():
+        cache.clear()
+        body = client.get(reverse("roadmap:all-ics")).content
+        return next(
+            e
+            for e in icalendar.Calendar.from_ical(body).walk("VEVENT")
+            if "First-phase" in str(e["summary"])
+        )
+
+    before = consultation_event()
+    slip_the_consultation()
+    after = consultation_event()
+
+    assert after["uid"] == before["uid"]
+    assert (int(before["sequence"]), int(after["sequence"])) == (0, 1)
+    assert after.decoded("dtstart") == datetime.date(2025, 12, 31)
+
+
+def test_calendar_is_accepted_by_a_second_independent_parser(client):
+    body = client.get(reverse("roadmap:roadmap-ics", kwargs={"key": "sec-crypto-task-force"}))
+
+    calendar = vobject.readOne(body.content.decode())
+
+    summaries = sorted(event.summary.value for event in calendar.vevent_list)
+    assert "Crypto Task Force announced (on Jan. 21, 2025)" in summaries
+    assert all(isinstance(e.dtstart.value, datetime.date) for e in calendar.vevent_list)
+    assert calendar.version.value == "2.0"
