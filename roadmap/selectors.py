@@ -1,10 +1,10 @@
 """Read paths shared by the pages, feeds and API: querysets carrying their joins and prefetches."""
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from roadmap.models import (
@@ -20,6 +20,9 @@ from roadmap.models import (
 
 DUE_SOON_DAYS = 90
 RECENT_CHANGES = 15
+LIST_LIMIT = 20
+TIMELINE_LIMIT = 300
+UNDATED_LIMIT = 30
 
 
 def milestones() -> QuerySet[Milestone]:
@@ -63,37 +66,58 @@ class MilestoneFilter:
 
 @dataclass
 class Dashboard:
-    milestones: list[Milestone]
+    matching: QuerySet[Milestone]
     counts: dict[str, int]
     due_soon: list[Milestone]
     overdue: list[Milestone]
     recent_changes: list[MilestoneUpdate]
-    workstreams: list[Workstream]
+    timeline: list[Milestone]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def dashboard(*, filters: MilestoneFilter, today: datetime.date) -> Dashboard:
-    """Return everything the dashboard shows for ``filters``, in a fixed number of queries."""
-    selected = list(filters.apply(milestones()))
-    counts = Counter(milestone.status for milestone in selected)
+    """Return what the dashboard shows for ``filters``, in a fixed number of queries at any size.
+
+    The lists are bounded; ``matching`` is left as a queryset for the caller to paginate.
+    """
+    matching = filters.apply(milestones())
+    by_status = dict(
+        filters.apply(Milestone.objects.all())
+        .order_by()
+        .values_list("status")
+        .annotate(number=Count("id"))
+    )
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    open_with_deadline = [m for m in selected if m.is_open and m.target.deadline is not None]
-    due_soon = [m for m in open_with_deadline if today <= m.target.deadline <= horizon]
-    overdue = [m for m in open_with_deadline if m.target.deadline < today]
     recent = (
-        MilestoneUpdate.objects.filter(milestone__in=filters.apply(Milestone.objects.all()))
-        .filter(kind=UpdateKind.CHANGED)
+        updates()
+        .filter(milestone__in=filters.apply(Milestone.objects.all()), kind=UpdateKind.CHANGED)
         .select_related("milestone__workstream__roadmap", "milestone__authority__jurisdiction")
-        .order_by("-recorded_at", "-id")[:RECENT_CHANGES]
     )
-    workstream_ids = {m.workstream_id for m in selected}
     return Dashboard(
-        milestones=selected,
-        counts={status: counts.get(status, 0) for status in Status.values},
-        due_soon=sorted(due_soon, key=lambda m: m.target.sort_key()),
-        overdue=sorted(overdue, key=lambda m: m.target.sort_key()),
-        recent_changes=list(recent),
-        workstreams=[w for w in Workstream.objects.all() if w.pk in workstream_ids],
+        matching=matching,
+        counts={status: by_status.get(status, 0) for status in Status.values},
+        due_soon=list(matching.due_between(today, horizon)[:LIST_LIMIT]),
+        overdue=list(matching.overdue(today).order_by("-target_end", "title")[:LIST_LIMIT]),
+        recent_changes=list(recent[:RECENT_CHANGES]),
+        timeline=nearest_today(matching, today),
     )
+
+
+def nearest_today(matching: QuerySet[Milestone], today: datetime.date) -> list[Milestone]:
+    """Return the milestones the timeline draws: the dated ones nearest today, and some undated.
+
+    A third of the room goes to what has passed, the rest to what is ahead, so a roadmap of any
+    size draws in the same time.
+    """
+    past = matching.filter(target_end__lt=today).order_by("-target_end")[: TIMELINE_LIMIT // 3]
+    ahead = matching.filter(target_end__gte=today).order_by("target_end")[
+        : TIMELINE_LIMIT - TIMELINE_LIMIT // 3
+    ]
+    undated = matching.filter(target_end__isnull=True).order_by("title")[:UNDATED_LIMIT]
+    return [*reversed(list(past)), *ahead, *undated]
 
 
 def milestone_detail(slug: str) -> Milestone:

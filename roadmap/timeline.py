@@ -16,7 +16,10 @@ from django.utils.translation import gettext as _
 
 from roadmap.models import Milestone
 
-LANE_HEIGHT = 28
+ROW_STEP = 24  # one row of bars
+LANE_GAP = 6
+HEADING_HEIGHT = 24
+MAX_ROWS = 4
 LABEL_WIDTH = 220
 WIDTH = 1000
 AXIS_HEIGHT = 30
@@ -50,65 +53,87 @@ def window_for(milestones: list[Milestone], today: datetime.date) -> Window:
 
 
 def _years(window: Window):
+    """Yield each year in the window with where it starts, in per cent of the axis."""
     for year in range(window.first.year, window.last.year + 1):
         day = datetime.date(year, 1, 1)
         yield year, window.percent(max(day, window.first))
 
 
-def render(milestones: list[Milestone], lanes: list, today: datetime.date) -> SafeString:
-    """Return the timeline of ``milestones`` grouped into ``lanes`` (workstreams), as SVG."""
+def _pack(milestones: list[Milestone], window: Window) -> list[list[Milestone]]:
+    """Stack a lane's bars into rows so that none covers another (at most ``MAX_ROWS`` rows)."""
+    gap = datetime.timedelta(days=window.days * MIN_BAR / 100)
+    rows: list[list[Milestone]] = []
+    for milestone in sorted(milestones, key=lambda m: (m.target_start, m.target_end)):
+        for row in rows:
+            if row[-1].target_end + gap < milestone.target_start:
+                row.append(milestone)
+                break
+        else:
+            if len(rows) < MAX_ROWS:
+                rows.append([milestone])
+            else:
+                rows[-1].append(milestone)
+    return rows
+
+
+def render(milestones: list[Milestone], today: datetime.date) -> SafeString:
+    """Return the timeline of ``milestones``, one lane per workstream grouped by roadmap, as SVG."""
     window = window_for(milestones, today)
-    by_lane: dict[int, list[Milestone]] = {}
+    by_lane: dict = {}
     undated = []
     for milestone in milestones:
         if milestone.target_end is None:
             undated.append(milestone)
         else:
-            by_lane.setdefault(milestone.workstream_id, []).append(milestone)
-    rows = [(lane.title, by_lane[lane.pk]) for lane in lanes if lane.pk in by_lane]
+            by_lane.setdefault(milestone.workstream, []).append(milestone)
+    lanes = sorted(by_lane, key=lambda w: (w.roadmap.title, w.position, w.title))
+    bars, labels = [], []
+    y = AXIS_HEIGHT
+    roadmap = None
+    for lane in lanes:
+        if lane.roadmap != roadmap:
+            roadmap = lane.roadmap
+            labels.append(_label_text(roadmap.title, y, css="tl-roadmap", anchor="start", x=4))
+            y += HEADING_HEIGHT
+        rows = _pack(by_lane[lane], window)
+        labels.append(_label_text(lane.title, y + (len(rows) - 1) * ROW_STEP / 2))
+        for row in rows:
+            bars.extend(_bar(milestone, window, y) for milestone in row)
+            y += ROW_STEP
+        y += LANE_GAP
+    if undated:
+        labels.append(_label_text(_("No date yet"), y))
+        step = 100 / (len(undated) + 1)
+        bars.extend(_dot(m, number * step, y) for number, m in enumerate(undated, start=1))
+        y += ROW_STEP
+    height = y + 4
     plot = WIDTH - LABEL_WIDTH
-    height = AXIS_HEIGHT + LANE_HEIGHT * (len(rows) + (1 if undated else 0)) + 4
+    today_x = window.percent(today)
     parts = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="timeline-title" preserveAspectRatio="xMinYMin meet">',
         f'<title id="timeline-title">{escape(_("Timeline of milestones by workstream"))}</title>',
         f'<svg x="{LABEL_WIDTH}" y="0" width="{plot}" height="{height}" overflow="visible">',
-    ]
-    for year, x in _years(window):
-        parts.append(
+        *(
             f'<line class="tl-grid" x1="{x:.3f}%" x2="{x:.3f}%" y1="{AXIS_HEIGHT - 8}" '
             f'y2="{height}"/><text class="tl-year" x="{x:.3f}%" dx="4" y="18">{year}</text>'
-        )
-    y = AXIS_HEIGHT
-    for _label, lane_milestones in rows:
-        for milestone in lane_milestones:
-            parts.append(_bar(milestone, window, y))
-        y += LANE_HEIGHT
-    if undated:
-        step = 100 / (len(undated) + 1)
-        for number, milestone in enumerate(undated, start=1):
-            parts.append(_dot(milestone, number * step, y))
-    today_x = window.percent(today)
-    parts.append(
+            for year, x in _years(window)
+        ),
+        *bars,
         f'<line class="tl-today" x1="{today_x:.3f}%" x2="{today_x:.3f}%" y1="{AXIS_HEIGHT - 12}" '
         f'y2="{height}"/><text class="tl-today-label" x="{today_x:.3f}%" dx="4" '
-        f'y="{AXIS_HEIGHT - 2}">{escape(_("today"))}</text>'
-    )
-    parts.append("</svg>")
-    y = AXIS_HEIGHT
-    for label, _lane in rows:
-        parts.append(_label_text(label, y))
-        y += LANE_HEIGHT
-    if undated:
-        parts.append(_label_text(_("No date yet"), y))
-    parts.append("</svg>")
+        f'y="{AXIS_HEIGHT - 2}">{escape(_("today"))}</text>',
+        "</svg>",
+        *labels,
+        "</svg>",
+    ]
     return mark_safe("".join(parts))  # noqa: S308 - every text above went through escape()
 
 
-def _label_text(label: str, y: int) -> str:
+def _label_text(label: str, y: float, *, css="tl-lane", anchor="end", x=LABEL_WIDTH - 8) -> str:
     return (
-        f'<text class="tl-lane" x="{LABEL_WIDTH - 8}" y="{y + LANE_HEIGHT / 2 + 4}" '
-        f'text-anchor="end">{escape(Truncator(label).chars(32))}</text>'
+        f'<text class="{css}" x="{x}" y="{y + ROW_STEP / 2 + 4}" '
+        f'text-anchor="{anchor}">{escape(Truncator(label).chars(40))}</text>'
     )
 
 
@@ -126,12 +151,12 @@ def _bar(milestone: Milestone, window: Window, y: int) -> str:
     width = max(MIN_BAR, window.percent(milestone.target_end) - start + 100 / window.days)
     return (
         f"{_link(milestone)}"
-        f'<rect class="tl-bar" x="{start:.3f}%" y="{y + 6}" width="{width:.3f}%" '
+        f'<rect class="tl-bar" x="{start:.3f}%" y="{y + 4}" width="{width:.3f}%" '
         'height="16" rx="3"/>'
-        f'<rect class="tl-progress" x="{start:.3f}%" y="{y + 18}" '
+        f'<rect class="tl-progress" x="{start:.3f}%" y="{y + 16}" '
         f'width="{width * milestone.progress / 100:.3f}%" height="4"/></a>'
     )
 
 
 def _dot(milestone: Milestone, x: float, y: int) -> str:
-    return f'{_link(milestone)}<circle class="tl-dot" cx="{x:.3f}%" cy="{y + 14}" r="6"/></a>'
+    return f'{_link(milestone)}<circle class="tl-dot" cx="{x:.3f}%" cy="{y + 12}" r="6"/></a>'

@@ -20,7 +20,7 @@ def _overview(request, template, filters: MilestoneFilter, context: dict):
     """Render a page built on the dashboard's data for ``filters``: counts, lists and timeline."""
     today = timezone.localdate()
     data = selectors.dashboard(filters=filters, today=today)
-    page = Paginator(data.milestones, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(data.matching, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         template,
@@ -29,7 +29,7 @@ def _overview(request, template, filters: MilestoneFilter, context: dict):
             "data": data,
             "page": page,
             "today": today,
-            "timeline": timeline.render(data.milestones, data.workstreams, today),
+            "timeline": timeline.render(data.timeline, today),
         },
     )
 
