@@ -29,7 +29,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 
+# Our apps first: their translations and templates take precedence over Django's.
 INSTALLED_APPS = [
+    "roadmap",
+    "tracker",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,8 +45,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "csp",
-    "roadmap",
-    "tracker",
 ]
 
 MIDDLEWARE = [

@@ -400,7 +400,9 @@ class Milestone(models.Model):
                     _("A completed milestone needs the date it was completed.")
                 )
             if self.progress != 100:
-                errors.setdefault("progress", []).append(_("A completed milestone is 100% done."))
+                errors.setdefault("progress", []).append(
+                    _("A completed milestone has a progress of 100.")
+                )
         elif self.actual_date is not None:
             errors.setdefault("actual_date", []).append(
                 _("Only a completed milestone has an actual date.")

@@ -108,11 +108,13 @@ def render(milestones: list[Milestone], today: datetime.date) -> SafeString:
         y += ROW_STEP
     height = y + 4
     plot = WIDTH - LABEL_WIDTH
+    title = escape(_("Timeline of milestones by workstream"))
+    today_label = escape(_("today"))
     today_x = window.percent(today)
     parts = [
         f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="timeline-title" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="timeline-title">{escape(_("Timeline of milestones by workstream"))}</title>',
+        f'<title id="timeline-title">{title}</title>',
         f'<svg x="{LABEL_WIDTH}" y="0" width="{plot}" height="{height}" overflow="visible">',
         *(
             f'<line class="tl-grid" x1="{x:.3f}%" x2="{x:.3f}%" y1="{AXIS_HEIGHT - 8}" '
@@ -122,7 +124,7 @@ def render(milestones: list[Milestone], today: datetime.date) -> SafeString:
         *bars,
         f'<line class="tl-today" x1="{today_x:.3f}%" x2="{today_x:.3f}%" y1="{AXIS_HEIGHT - 12}" '
         f'y2="{height}"/><text class="tl-today-label" x="{today_x:.3f}%" dx="4" '
-        f'y="{AXIS_HEIGHT - 2}">{escape(_("today"))}</text>',
+        f'y="{AXIS_HEIGHT - 2}">{today_label}</text>',
         "</svg>",
         *labels,
         "</svg>",

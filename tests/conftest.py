@@ -29,3 +29,13 @@ def require_redis():
     except redis.RedisError as error:
         service_missing(f"Redis at REDIS_URL does not answer: {error}")
     return settings.REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Start every test in English: a request in another language leaves it active in the thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
