@@ -6,7 +6,7 @@ PORT ?= 8000
 # A local run is a debug run unless told otherwise; tests flip DEBUG off themselves.
 LOCAL_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: install install-dev run test lint
+.PHONY: install install-dev run test lint bench screenshots
 
 $(VENV)/.app-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,10 @@ lint: install-dev
 
 test: lint
 	$(LOCAL_ENV) $(BIN)/pytest
+
+bench: install-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(LOCAL_ENV) $(BIN)/python tests/benchmarks/run.py
+
+screenshots: install-dev
+	$(LOCAL_ENV) $(BIN)/python tests/browser/readme_screenshot.py

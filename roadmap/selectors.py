@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from roadmap.models import (
@@ -29,7 +29,7 @@ def milestones() -> QuerySet[Milestone]:
     """Every milestone with what a list shows: workstream, roadmap, authority, jurisdiction."""
     return Milestone.objects.select_related(
         "workstream__roadmap", "authority__jurisdiction"
-    ).order_by("target_end", "target_start", "title")
+    ).order_by(F("target_end").asc(nulls_last=True), "target_start", "title")
 
 
 @dataclass

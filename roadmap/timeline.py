@@ -112,7 +112,7 @@ def render(milestones: list[Milestone], today: datetime.date) -> SafeString:
     today_label = escape(_("today"))
     today_x = window.percent(today)
     parts = [
-        f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="timeline" viewBox="0 0 {WIDTH} {height}" role="group" '
         f'aria-labelledby="timeline-title" preserveAspectRatio="xMinYMin meet">',
         f'<title id="timeline-title">{title}</title>',
         f'<svg x="{LABEL_WIDTH}" y="0" width="{plot}" height="{height}" overflow="visible">',
