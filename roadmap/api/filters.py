@@ -1,0 +1,75 @@
+"""The milestone list's filters. A value that can't be read is a 400 naming the filter."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    roadmap = django_filters.CharFilter(
+        field_name="workstream__roadmap__slug", help_text="Roadmap slug."
+    )
+    workstream = django_filters.NumberFilter(field_name="workstream_id", help_text="Workstream id.")
+    jurisdiction = django_filters.CharFilter(
+        field_name="authority__jurisdiction__code",
+        lookup_expr="iexact",
+        help_text="Jurisdiction code, e.g. US.",
+    )
+    authority = django_filters.CharFilter(
+        field_name="authority__acronym", lookup_expr="iexact", help_text="Authority acronym."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="One or more statuses (repeat the parameter)."
+    )
+    due_after = django_filters.DateFilter(
+        method="filter_due_after", help_text="Deadline on or after this day (YYYY-MM-DD)."
+    )
+    due_before = django_filters.DateFilter(
+        method="filter_due_before", help_text="Deadline on or before this day (YYYY-MM-DD)."
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="Only open milestones past their deadline (true)."
+    )
+    changed_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only milestones changed at or after this time (ISO 8601), for incremental sync.",
+    )
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=100, help_text="Words in the title or summary."
+    )
+
+    class Meta:
+        model = Milestone
+        fields = []
+
+    def filter_due_after(self, queryset, name, value):
+        return queryset.with_deadline().filter(target_end__gte=value)
+
+    def filter_due_before(self, queryset, name, value):
+        return queryset.with_deadline().filter(target_end__lte=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Milestone.objects.overdue(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+
+
+class ChangeFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(
+        field_name="recorded_at",
+        lookup_expr="gte",
+        help_text="Only changes recorded at or after this time (ISO 8601).",
+    )
+    kind = django_filters.ChoiceFilter(choices=UpdateKind.choices, help_text="Only this kind.")
+    milestone = django_filters.CharFilter(
+        field_name="milestone__slug", help_text="Only this milestone's changes (slug)."
+    )
+
+    class Meta:
+        model = MilestoneUpdate
+        fields = []

@@ -1,0 +1,267 @@
+"""What the API shows and accepts. Writes go through ``roadmap.services`` like every other door."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from roadmap import services
+from roadmap.api.fields import TargetField, TargetSerializer, target_data
+from roadmap.models import (
+    Authority,
+    Confidence,
+    Jurisdiction,
+    Milestone,
+    MilestoneUpdate,
+    Roadmap,
+    Status,
+    Topic,
+    UpdateKind,
+    Workstream,
+)
+
+
+class StrictSerializerMixin:
+    """Refuse fields the serializer doesn't know, instead of silently dropping them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - {name for name, f in self.fields.items() if not f.read_only}
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field is not known here."] for name in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+
+def raise_as_api_error(error: DjangoValidationError):
+    """Re-raise a model or service ValidationError as the API's 400 with field messages."""
+    if hasattr(error, "message_dict"):
+        raise serializers.ValidationError(
+            {
+                "target" if name.startswith("target_") else name: messages
+                for name, messages in error.message_dict.items()
+            }
+        ) from None
+    raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+
+
+class JurisdictionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Jurisdiction
+        fields = ["code", "name"]
+
+
+class AuthoritySerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Authority
+        fields = ["acronym", "name", "website", "jurisdiction"]
+
+
+class WorkstreamSerializer(serializers.ModelSerializer):
+    roadmap = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Workstream
+        fields = ["id", "slug", "title", "summary", "roadmap", "position"]
+
+
+class RoadmapSerializer(serializers.ModelSerializer):
+    authority = serializers.SlugRelatedField(slug_field="acronym", read_only=True)
+    workstreams = WorkstreamSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField(help_text="The roadmap's page.")
+
+    class Meta:
+        model = Roadmap
+        fields = ["slug", "title", "summary", "authority", "announced_on", "url", "workstreams"]
+
+    def get_url(self, roadmap) -> str:
+        return self.context["request"].build_absolute_uri(roadmap.get_absolute_url())
+
+
+class PlaceSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Its slug.")
+    title = serializers.CharField(help_text="Its title.")
+
+
+class WorkstreamRefSerializer(PlaceSerializer):
+    id = serializers.IntegerField(help_text="The workstream's id (used when writing).")
+
+
+class SourceSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="What the source is called.")
+    publisher = serializers.CharField(help_text="Who published it.")
+    url = serializers.URLField(allow_blank=True, help_text="Where it is (may be empty).")
+    accessed_on = serializers.DateField(allow_null=True, help_text="When it was read.")
+
+
+class MilestoneSerializer(serializers.Serializer):
+    """A milestone as integrators read it; built by hand for speed, the fields are its schema."""
+
+    slug = serializers.SlugField(help_text="Stable identifier, also in the page's address.")
+    title = serializers.CharField(help_text="What the milestone is.")
+    summary = serializers.CharField(help_text="Markdown, as the editors wrote it.")
+    status = serializers.ChoiceField(choices=Status.choices, help_text="Where it stands.")
+    status_label = serializers.CharField(help_text="The status in the requested language.")
+    progress = serializers.IntegerField(min_value=0, max_value=100, help_text="0–100 %.")
+    confidence = serializers.ChoiceField(
+        choices=Confidence.choices, help_text="How sure the target is."
+    )
+    target = TargetSerializer(help_text="The fuzzy target date.")
+    actual_date = serializers.DateField(allow_null=True, help_text="When it was completed.")
+    slip_count = serializers.IntegerField(help_text="How many times the target moved later.")
+    slip_days = serializers.IntegerField(
+        help_text="How far the target's end has moved since it was first set, in days."
+    )
+    roadmap = PlaceSerializer(help_text="The roadmap it belongs to.")
+    workstream = WorkstreamRefSerializer(help_text="The workstream it belongs to.")
+    authority = serializers.CharField(help_text="The authority's acronym.")
+    jurisdiction = serializers.CharField(help_text="The jurisdiction's code.")
+    topics = serializers.ListField(child=serializers.SlugField(), help_text="Topic slugs.")
+    sources = SourceSerializer(many=True, help_text="Where the facts come from.")
+    depends_on = serializers.ListField(
+        child=serializers.SlugField(), help_text="Slugs of the milestones this one needs first."
+    )
+    needed_by = serializers.ListField(
+        child=serializers.SlugField(), help_text="Slugs of the milestones that need this one."
+    )
+    created_at = serializers.DateTimeField(help_text="When the tracker first recorded it.")
+    updated_at = serializers.DateTimeField(help_text="When it last changed.")
+    url = serializers.URLField(help_text="The milestone's page.")
+    calendar_url = serializers.URLField(help_text="iCalendar feed of its workstream.")
+    history_url = serializers.URLField(help_text="Its change log in the API.")
+
+    def to_representation(self, milestone: Milestone) -> dict:
+        build = self.context["request"].build_absolute_uri
+        workstream = milestone.workstream
+        roadmap = workstream.roadmap
+        return {
+            "slug": milestone.slug,
+            "title": milestone.title,
+            "summary": milestone.summary,
+            "status": milestone.status,
+            "status_label": str(Status(milestone.status).label),
+            "progress": milestone.progress,
+            "confidence": milestone.confidence,
+            "target": target_data(milestone.target),
+            "actual_date": milestone.actual_date.isoformat() if milestone.actual_date else None,
+            "slip_count": milestone.slip_count,
+            "slip_days": milestone.slip_days,
+            "roadmap": {"slug": roadmap.slug, "title": roadmap.title},
+            "workstream": {"id": workstream.pk, "slug": workstream.slug, "title": workstream.title},
+            "authority": milestone.authority.acronym,
+            "jurisdiction": milestone.authority.jurisdiction.code,
+            "topics": [topic.slug for topic in milestone.topics.all()],
+            "sources": [
+                {
+                    "title": source.title,
+                    "publisher": source.publisher,
+                    "url": source.url,
+                    "accessed_on": source.accessed_on.isoformat() if source.accessed_on else None,
+                }
+                for source in milestone.sources.all()
+            ],
+            "depends_on": [other.slug for other in milestone.depends_on.all()],
+            "needed_by": [other.slug for other in milestone.dependents.all()],
+            "created_at": serializers.DateTimeField().to_representation(milestone.created_at),
+            "updated_at": serializers.DateTimeField().to_representation(milestone.updated_at),
+            "url": build(milestone.get_absolute_url()),
+            "calendar_url": build(
+                reverse(
+                    "roadmap:workstream-ics",
+                    kwargs={"roadmap": roadmap.slug, "key": workstream.slug},
+                )
+            ),
+            "history_url": build(reverse("api:milestone-history", kwargs={"slug": milestone.slug})),
+        }
+
+
+class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Create or change a milestone; every change is recorded in its history."""
+
+    title = serializers.CharField(max_length=300)
+    slug = serializers.SlugField(max_length=120, required=False)
+    workstream = serializers.PrimaryKeyRelatedField(queryset=Workstream.objects.all())
+    authority = serializers.SlugRelatedField(slug_field="acronym", queryset=Authority.objects.all())
+    summary = serializers.CharField(allow_blank=True, required=False, max_length=20_000)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    target = TargetField(required=False, help_text="Words (“before Q3 2025”) or an object.")
+    actual_date = serializers.DateField(allow_null=True, required=False)
+    topics = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
+    )
+    note = serializers.CharField(
+        allow_blank=True, required=False, max_length=2000, help_text="Why, for the history."
+    )
+
+    def create(self, validated):
+        note = validated.pop("note", "")
+        try:
+            return services.milestone_create(
+                by=self.context["request"].user, note=note, **validated
+            )
+        except DjangoValidationError as error:
+            raise_as_api_error(error)
+
+    def update(self, milestone, validated):
+        note = validated.pop("note", "")
+        topics = validated.pop("topics", None)
+        try:
+            milestone = services.milestone_record_update(
+                milestone=milestone, by=self.context["request"].user, note=note, **validated
+            )
+        except DjangoValidationError as error:
+            raise_as_api_error(error)
+        if topics is not None:
+            milestone.topics.set(topics)
+        return milestone
+
+
+class RecordUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Record what happened to a milestone: a note, and any new status, target or progress."""
+
+    note = serializers.CharField(max_length=2000, help_text="What happened.")
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    target = TargetField(required=False)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    actual_date = serializers.DateField(allow_null=True, required=False)
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    """One entry of a milestone's history."""
+
+    milestone = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind = serializers.ChoiceField(choices=UpdateKind.choices, read_only=True)
+    description = serializers.CharField(source="describe", read_only=True)
+    old_target = serializers.SerializerMethodField()
+    new_target = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MilestoneUpdate
+        fields = [
+            "id",
+            "milestone",
+            "kind",
+            "recorded_at",
+            "note",
+            "description",
+            "old_status",
+            "new_status",
+            "old_target",
+            "new_target",
+            "slip_days",
+            "old_progress",
+            "new_progress",
+        ]
+
+    @extend_schema_field(TargetSerializer(allow_null=True))
+    def get_old_target(self, update):
+        return target_data(update.old_target_value) if update.old_target else None
+
+    @extend_schema_field(TargetSerializer(allow_null=True))
+    def get_new_target(self, update):
+        return target_data(update.new_target_value) if update.new_target else None

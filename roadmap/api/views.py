@@ -1,0 +1,224 @@
+"""The JSON API: anyone reads, editors with the model permissions write, through the services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Max, Prefetch
+from django.utils import translation
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters, mixins, parsers, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from roadmap import selectors, services
+from roadmap.api.filters import ChangeFilter, MilestoneFilter
+from roadmap.api.serializers import (
+    AuthoritySerializer,
+    JurisdictionSerializer,
+    MilestoneSerializer,
+    MilestoneWriteSerializer,
+    RecordUpdateSerializer,
+    RoadmapSerializer,
+    UpdateSerializer,
+    WorkstreamSerializer,
+    raise_as_api_error,
+)
+from roadmap.models import Authority, Jurisdiction, Milestone, MilestoneUpdate, Roadmap, Workstream
+
+MAX_BODY_BYTES = 64 * 1024
+LANGUAGE = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=["en", "zh-hans"],
+    description="Language of the words in the response (else Accept-Language).",
+)
+
+
+class LimitedJSONParser(parsers.JSONParser):
+    """JSON bodies up to ``MAX_BODY_BYTES``: a larger one is refused before it is read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = parser_context["request"]
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY_BYTES:
+            raise ParseError(f"The request body is {length} bytes; the limit is {MAX_BODY_BYTES}.")
+        return super().parse(stream, media_type, parser_context)
+
+
+class Pages(CursorPagination):
+    """Cursor pages: stable while the data changes underneath."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = "id"
+
+
+class ApiView:
+    """What every endpoint shares: the ``lang`` parameter and the JSON-only parser."""
+
+    parser_classes = [LimitedJSONParser]
+    pagination_class = Pages
+
+    def initial(self, request, *args, **kwargs):
+        language = request.query_params.get("lang")
+        if language is not None:
+            if language not in ("en", "zh-hans"):
+                raise ValidationError({"lang": ["Use en or zh-hans."]})
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
+
+
+@extend_schema_view(list=extend_schema(parameters=[LANGUAGE]))
+class RoadmapViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Roadmaps and their workstreams."""
+
+    queryset = Roadmap.objects.select_related("authority").prefetch_related("workstreams")
+    serializer_class = RoadmapSerializer
+    lookup_field = "slug"
+
+
+class WorkstreamViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Workstreams: the topics inside a roadmap."""
+
+    queryset = Workstream.objects.all()
+    serializer_class = WorkstreamSerializer
+
+
+class JurisdictionViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    queryset = Jurisdiction.objects.all()
+    serializer_class = JurisdictionSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2,8}"
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+class AuthorityViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    queryset = Authority.objects.select_related("jurisdiction")
+    serializer_class = AuthoritySerializer
+    lookup_field = "acronym"
+
+
+def milestone_queryset():
+    """Milestones with everything the API shows, in a fixed number of queries per page."""
+    related = Milestone.objects.only("id", "slug")
+    return selectors.milestones().prefetch_related(
+        "topics",
+        "sources",
+        Prefetch("depends_on", queryset=related),
+        Prefetch("dependents", queryset=related),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[LANGUAGE]),
+    retrieve=extend_schema(parameters=[LANGUAGE]),
+    create=extend_schema(request=MilestoneWriteSerializer, responses={201: MilestoneSerializer}),
+    partial_update=extend_schema(
+        request=MilestoneWriteSerializer, responses={200: MilestoneSerializer}
+    ),
+)
+class MilestoneViewSet(
+    ApiView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Milestones with their fuzzy targets. Writes need an editor's model permissions."""
+
+    serializer_class = MilestoneSerializer
+    lookup_field = "slug"
+    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    filterset_class = MilestoneFilter
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["id", "updated_at", "created_at", "title", "progress", "slip_days"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return milestone_queryset()
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update", "update"):
+            return MilestoneWriteSerializer
+        if self.action == "record_update":
+            return RecordUpdateSerializer
+        return MilestoneSerializer
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        changed = self.filter_queryset(Milestone.objects.all()).aggregate(last=Max("updated_at"))
+        if changed["last"]:
+            response["Last-Modified"] = http_date(changed["last"].timestamp())
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        milestone = self.get_object()
+        response["Last-Modified"] = http_date(milestone.updated_at.timestamp())
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = MilestoneWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        milestone = serializer.save()
+        return Response(self._read(milestone), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        milestone = self.get_object()
+        serializer = MilestoneWriteSerializer(
+            milestone, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        return Response(self._read(serializer.save()))
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses=UpdateSerializer(many=True), parameters=[LANGUAGE])
+    @action(detail=True, methods=["get"], url_path="history", url_name="history")
+    def history(self, request, slug=None):
+        """The milestone's change log, newest first."""
+        milestone = self.get_object()
+        updates = selectors.updates().filter(milestone=milestone)
+        return Response(UpdateSerializer(updates, many=True).data)
+
+    @extend_schema(request=RecordUpdateSerializer, responses={201: MilestoneSerializer})
+    @history.mapping.post
+    def record_update(self, request, slug=None):
+        """Record what happened, with a note; status, target and progress may change with it."""
+        if not request.user.has_perm("roadmap.change_milestone"):
+            raise PermissionDenied("Recording an update needs the permission to change milestones.")
+        milestone = self.get_object()
+        serializer = RecordUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            milestone = services.milestone_record_update(
+                milestone=milestone, by=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise_as_api_error(error)
+        return Response(self._read(milestone), status=status.HTTP_201_CREATED)
+
+    def _read(self, milestone):
+        fresh = milestone_queryset().get(pk=milestone.pk)
+        return MilestoneSerializer(fresh, context={"request": self.request}).data
+
+
+@extend_schema_view(list=extend_schema(parameters=[LANGUAGE]))
+class ChangeViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
+    """Every recorded change, oldest first, for incremental sync (filter with ``since``)."""
+
+    serializer_class = UpdateSerializer
+    filterset_class = ChangeFilter
+
+    def get_queryset(self):
+        return MilestoneUpdate.objects.select_related("milestone").order_by("id")
