@@ -29,8 +29,10 @@ class MilestoneFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         method="filter_due_before", help_text="Deadline on or before this day (YYYY-MM-DD)."
     )
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", help_text="Only open milestones past their deadline (true)."
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_overdue",
+        help_text="true: only open milestones past their deadline; false: all the others.",
     )
     changed_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
@@ -53,7 +55,9 @@ class MilestoneFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         overdue = Milestone.objects.overdue(timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        if value == "true":
+            return queryset.filter(pk__in=overdue)
+        return queryset.exclude(pk__in=overdue)
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
