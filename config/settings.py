@@ -149,6 +149,11 @@ DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Regulatory Roadmap <roadmap@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where List-Unsubscribe's mailto: points; an address whose mail someone (or a filter) acts on.
+UNSUBSCRIBE_MAILTO = env.str("UNSUBSCRIBE_MAILTO", default="")
+# Subscribe attempts allowed per client IP and per email address (the form and the API).
+SUBSCRIBE_RATE_PER_CLIENT = env.str("SUBSCRIBE_RATE_PER_CLIENT", default="20/hour")
+SUBSCRIBE_RATE_PER_ADDRESS = env.str("SUBSCRIBE_RATE_PER_ADDRESS", default="5/hour")
 
 # Security: on by default whenever DEBUG is off, so production passes check --deploy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.admin_login import throttled_login
 from config.health import health
+from tracker.api import subscribe_api
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -14,7 +15,9 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("roadmap.api.urls")),
+    path("api/v1/subscriptions/", subscribe_api, name="api-subscribe"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("subscribe/", include("tracker.urls")),
     path("", include("roadmap.urls")),
 ]

@@ -6,6 +6,7 @@ number, and every cached page's key includes it, so the next request renders afr
 
 import functools
 import hashlib
+import secrets
 
 from django.core.cache import cache
 from django.utils import translation
@@ -15,9 +16,11 @@ PAGE_SECONDS = 24 * 60 * 60
 
 
 def content_version() -> int:
+    """Return the current version. It starts at a random number, so that a cache that was
+    flushed can't hand out a number some process already remembers."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, secrets.randbelow(2**31) + 1, timeout=None)
         version = cache.get(VERSION_KEY) or 1
     return version
 
@@ -27,7 +30,10 @@ def bump_content_version(**_signal_arguments) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+        content_version()
+        cache.incr(VERSION_KEY)
+    # Some backends' incr() re-sets the key with the default timeout: keep it for good.
+    cache.touch(VERSION_KEY, None)
 
 
 def cached_page(view):

@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.dispatch import dispatch, dispatch_for
+from tracker.models import DeliveryKind, Subscriber
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the digests that are due now (the same walk as beat's dispatcher), or one "
+        "subscriber's digest whatever the hour. Sent digests are recorded, so none goes twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--subscriber", metavar="EMAIL", help="Only this subscriber, now.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print who would get what; send nothing."
+        )
+
+    def handle(self, *args, subscriber=None, dry_run=False, **options):
+        if subscriber:
+            found = Subscriber.objects.active().filter(email__iexact=subscriber.strip()).first()
+            if found is None:
+                raise CommandError(f"No confirmed, active subscriber has the address {subscriber}.")
+            plan = dispatch_for(found, dry_run=dry_run)
+        else:
+            plan = dispatch(kinds={DeliveryKind.DIGEST}, dry_run=dry_run, describe=True)
+        report(self, plan, dry_run, "digest")
+
+
+def report(command: BaseCommand, plan, dry_run: bool, noun: str) -> None:
+    for line in plan.lines:
+        command.stdout.write(line)
+    verb = "would be queued (dry run: nothing written)" if dry_run else "queued"
+    command.stdout.write(command.style.SUCCESS(f"{len(plan.ids)} {noun}(s) {verb}."))

@@ -1,0 +1,71 @@
+"""Samples of each email for one subscriber, rendered as they would be sent, never sent."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from tracker import mail, schedule
+from tracker.content import DigestBuilder, ReminderContent, follows_of, milestone_index
+from tracker.models import Delivery, DeliveryKind, Subscriber
+
+SAMPLE_DAYS = 30
+
+
+def _digest(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Rendered, str]:
+    """The digest due now; if nothing changed since the last one, the last 30 days'."""
+    note = ""
+    delivery = Delivery(
+        subscriber=subscriber,
+        kind=DeliveryKind.DIGEST,
+        period=schedule.local_day(now, subscriber.timezone),
+        changes_through=now,
+    )
+    content = DigestBuilder([delivery]).content(delivery)
+    if content.is_empty():
+        note = "Nothing changed since the last digest, so none would be sent now; this sample "
+        note += f"covers the last {SAMPLE_DAYS} days."
+        subscriber.digest_cursor = now - datetime.timedelta(days=SAMPLE_DAYS)
+        content = DigestBuilder([delivery]).content(delivery)
+    return mail.render("digest", {"digest": content}, subscriber.language), note
+
+
+def _reminder(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Rendered, str]:
+    """A reminder for the next followed milestone with a deadline."""
+    index = milestone_index()
+    followed = index.followed(
+        subscriber.follows_everything, follows_of([subscriber.pk]).get(subscriber.pk, [])
+    )
+    today = schedule.local_day(now, subscriber.timezone)
+    upcoming = sorted(
+        (facts for pk in followed if (facts := index.by_id[pk]).is_open and facts.deadline),
+        key=lambda facts: (facts.deadline < today, facts.deadline),
+    )
+    if not upcoming:
+        return None, "No followed milestone has a deadline, so no reminder would be sent."
+    facts = upcoming[0]
+    lead = min(subscriber.reminder_days or [7])
+    content = ReminderContent(subscriber.language, facts, lead, facts.deadline)
+    return mail.render("reminder", {"reminder": content}, subscriber.language), ""
+
+
+def preview(subscriber: Subscriber, kind: str) -> dict:
+    """Return the message ``kind`` would be for ``subscriber``, with a note for the editor."""
+    now = timezone.now()
+    note = ""
+    if kind == DeliveryKind.DIGEST:
+        rendered, note = _digest(subscriber, now)
+    elif kind == DeliveryKind.REMINDER:
+        rendered, note = _reminder(subscriber, now)
+    else:
+        rendered = mail.render(kind, {"subscriber": subscriber}, subscriber.language)
+    if rendered is None:
+        return {"note": note, "message": None}
+    message = mail.message(Delivery(subscriber=subscriber, kind=kind), rendered)
+    return {
+        "note": note,
+        "message": message,
+        "html": message.alternatives[0][0],
+        "headers": message.message().items(),
+    }

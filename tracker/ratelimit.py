@@ -1,0 +1,39 @@
+"""Fixed-window counters in the cache, to rate-limit subscribing per client and per address.
+
+Rates read like DRF's: "10/hour" is ten in each clock hour. With Redis down the cache ignores
+errors and every request is allowed: a subscribe form that stays up beats one that fails closed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Return (requests, seconds) for a rate such as "10/hour"."""
+    count, _slash, period = rate.partition("/")
+    return int(count), PERIODS[period]
+
+
+def allow(scope: str, ident: str, rate: str) -> bool:
+    """Count one request by ``ident`` in ``scope``; return False once over ``rate``."""
+    limit, seconds = parse_rate(rate)
+    window = int(time.time() // seconds)
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}:{window}"
+    if cache.add(key, 1, seconds):
+        return True
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:
+        cache.add(key, 1, seconds)
+        return True
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")

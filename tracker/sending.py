@@ -1,0 +1,204 @@
+"""Sending a batch of deliveries over one SMTP connection, exactly once.
+
+1. **Claim**: one UPDATE moves the batch's pending rows to "sending" under a fresh claim id, so a
+   task that runs twice, or two workers given the same ids, send each row at most once.
+2. **Render** the batch: a few queries, one rendering per distinct content.
+3. **Send** over one connection. After each accepted message its id goes into the sent journal
+   (the cache: Redis when configured), so that if the worker dies before step 4 the sweeper knows
+   which claimed rows went out and does not send them again.
+4. **Record**: one UPDATE marks the sent rows; digests move their subscriber's cursor past what
+   they covered. Refused addresses (5xx) are suspended; temporary failures go back to pending
+   for the task to retry with backoff.
+"""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.mail import get_connection
+from django.db.models import F
+from django.utils import timezone
+
+from tracker import mail, services
+from tracker.content import DigestBuilder, advance_cursors, reminder_content
+from tracker.models import Delivery, DeliveryKind, DeliveryState
+
+JOURNAL_SECONDS = 3 * 24 * 60 * 60
+# A claim older than this belongs to a worker that died: the task time limit is far shorter.
+STUCK_AFTER = datetime.timedelta(minutes=15)
+
+
+def _journal_key(delivery_id: int) -> str:
+    return f"tracker:sent:{delivery_id}"
+
+
+@dataclass
+class Outcome:
+    sent: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+class Batch:
+    """Renders the messages of claimed deliveries, once per distinct content."""
+
+    def __init__(self, deliveries: list[Delivery]):
+        self.deliveries = deliveries
+        digests = [d for d in deliveries if d.kind == DeliveryKind.DIGEST]
+        self.digests = DigestBuilder(digests) if digests else None
+        # A subscriber's later digest covers everything an earlier one would: send only that.
+        latest = {d.subscriber_id: d.pk for d in sorted(digests, key=lambda d: d.changes_through)}
+        self.superseded = {d.pk for d in digests} - set(latest.values())
+        self._rendered: dict[object, mail.Rendered] = {}
+
+    def _render(self, key, kind: str, context: dict, language: str) -> mail.Rendered:
+        if key not in self._rendered:
+            self._rendered[key] = mail.render(kind, context, language)
+        return self._rendered[key]
+
+    def rendered(self, delivery: Delivery) -> mail.Rendered | None:
+        """Return what ``delivery`` says, or None when there is nothing (left) to say."""
+        subscriber = delivery.subscriber
+        if delivery.kind in (DeliveryKind.CONFIRMATION, DeliveryKind.ACCESS):
+            if subscriber.unsubscribed_at and delivery.kind == DeliveryKind.ACCESS:
+                return None
+            return mail.render(delivery.kind, {"subscriber": subscriber}, subscriber.language)
+        if not subscriber.is_active:
+            return None
+        if delivery.kind == DeliveryKind.REMINDER:
+            content = reminder_content(delivery)
+            if content is None:
+                return None
+            return self._render(content, "reminder", {"reminder": content}, content.language)
+        if delivery.pk in self.superseded:
+            return None
+        content = self.digests.content(delivery)
+        if content.is_empty():
+            return None
+        return self._render(content, "digest", {"digest": content}, content.language)
+
+
+def claim(ids: Iterable[int]) -> list[Delivery]:
+    """Take the pending deliveries among ``ids`` for this run; others are someone else's."""
+    token = uuid.uuid4()
+    taken = Delivery.objects.filter(pk__in=list(ids), state=DeliveryState.PENDING).update(
+        state=DeliveryState.SENDING,
+        claim=token,
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    if not taken:
+        return []
+    return list(Delivery.objects.filter(claim=token).select_related("subscriber").order_by("pk"))
+
+
+def _permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def send_claimed(deliveries: list[Delivery]) -> Outcome:
+    """Send claimed deliveries over one connection and record what happened to each."""
+    outcome = Outcome()
+    batch = Batch(deliveries)
+    messages = []
+    for delivery in deliveries:
+        rendered = batch.rendered(delivery)
+        if rendered is None:
+            outcome.skipped.append(delivery.pk)
+        else:
+            messages.append((delivery, rendered))
+    connection = get_connection(fail_silently=False)
+    try:
+        if messages:
+            connection.open()
+        for position, (delivery, rendered) in enumerate(messages):
+            try:
+                connection.send_messages([mail.message(delivery, rendered, connection)])
+            except (smtplib.SMTPException, OSError) as error:
+                outcome.errors[delivery.pk] = f"{type(error).__name__}: {error}"[:2000]
+                if _permanent(error):
+                    outcome.refused.append(delivery.pk)
+                    continue
+                # The connection is in doubt: this and every later message are tried again.
+                outcome.retry += [item.pk for item, _rendered in messages[position:]]
+                break
+            cache.set(_journal_key(delivery.pk), 1, JOURNAL_SECONDS)
+            outcome.sent.append(delivery.pk)
+    finally:
+        connection.close()
+    record(deliveries, outcome)
+    return outcome
+
+
+def record(deliveries: list[Delivery], outcome: Outcome) -> None:
+    """Write what happened to a claimed batch: sent, skipped, refused for good, or to retry."""
+    now = timezone.now()
+    if outcome.sent:
+        Delivery.objects.filter(pk__in=outcome.sent).update(
+            state=DeliveryState.SENT, sent_at=now, claim=None, last_error=""
+        )
+        sent = set(outcome.sent)
+        advance_cursors([d for d in deliveries if d.pk in sent and d.kind == DeliveryKind.DIGEST])
+        cache.delete_many([_journal_key(pk) for pk in outcome.sent])
+    if outcome.skipped:
+        Delivery.objects.filter(pk__in=outcome.skipped).update(
+            state=DeliveryState.SKIPPED, claim=None
+        )
+    if outcome.refused:
+        by_id = {d.pk: d for d in deliveries}
+        for pk in outcome.refused:
+            Delivery.objects.filter(pk=pk).update(
+                state=DeliveryState.FAILED, claim=None, last_error=outcome.errors[pk]
+            )
+        services.suspend(
+            {by_id[pk].subscriber_id for pk in outcome.refused},
+            reason=outcome.errors[outcome.refused[0]],
+        )
+    if outcome.retry:
+        error = next(
+            (outcome.errors[pk] for pk in outcome.retry if pk in outcome.errors), "not sent"
+        )
+        Delivery.objects.filter(pk__in=outcome.retry).update(
+            state=DeliveryState.PENDING, claim=None, last_error=error
+        )
+
+
+def give_up(ids: Iterable[int]) -> None:
+    """Retries are exhausted: mark still-pending deliveries failed, for an editor to resend."""
+    Delivery.objects.filter(pk__in=list(ids), state=DeliveryState.PENDING).update(
+        state=DeliveryState.FAILED
+    )
+
+
+def recover_stuck(now: datetime.datetime) -> list[int]:
+    """Settle deliveries whose worker died mid-batch; return the ids to send again.
+
+    A stuck row that the journal says went out is marked sent, not sent twice; the rest go back
+    to pending.
+    """
+    stuck = list(
+        Delivery.objects.filter(
+            state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER
+        ).select_related("subscriber")
+    )
+    if not stuck:
+        return []
+    journal = cache.get_many([_journal_key(d.pk) for d in stuck])
+    went_out = [d for d in stuck if _journal_key(d.pk) in journal]
+    outcome = Outcome(
+        sent=[d.pk for d in went_out],
+        retry=[d.pk for d in stuck if _journal_key(d.pk) not in journal],
+    )
+    outcome.errors = dict.fromkeys(outcome.retry, "the worker stopped before sending it")
+    record(stuck, outcome)
+    return outcome.retry

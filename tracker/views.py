@@ -1,0 +1,156 @@
+"""Subscribing, confirming, preferences and unsubscribing: the pages behind the emails' links.
+
+A link in an email never changes anything on GET (mail scanners follow links): it shows a page
+with a button, and the button POSTs. The one exception is RFC 8058's one-click unsubscribe, a
+POST from the mail client with the signed token in the URL and no session or CSRF token.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
+from tracker import ratelimit, services, tokens
+from tracker.forms import PreferencesForm, SubscribeForm
+from tracker.models import Subscriber
+
+
+def _initial_follows(query) -> dict:
+    """What the page that linked here asked to follow: ?roadmap=…&workstream=…&milestone=…"""
+    initial = {
+        "roadmaps": Roadmap.objects.filter(slug__in=query.getlist("roadmap")[:20]),
+        "workstreams": Workstream.objects.filter(
+            pk__in=[pk for pk in query.getlist("workstream")[:20] if pk.isdigit()]
+        ),
+        "jurisdictions": Jurisdiction.objects.filter(
+            code__in=[code.upper() for code in query.getlist("jurisdiction")[:20]]
+        ),
+        "milestones": list(Milestone.objects.filter(slug__in=query.getlist("milestone")[:20])),
+    }
+    if (
+        not any(initial[name] for name in ("roadmaps", "workstreams", "jurisdictions"))
+        and not (initial["milestones"])
+    ):
+        initial["everything"] = True
+    return initial
+
+
+def subscribe_allowed(request, email: str) -> bool:
+    """Count this attempt against the client's and the address's limits."""
+    return ratelimit.allow(
+        "subscribe-client", ratelimit.client_ip(request), settings.SUBSCRIBE_RATE_PER_CLIENT
+    ) & ratelimit.allow(
+        "subscribe-address", email.strip().lower(), settings.SUBSCRIBE_RATE_PER_ADDRESS
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    status = 200
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            if subscribe_allowed(request, form.cleaned_data["email"]):
+                services.subscribe(
+                    email=form.cleaned_data["email"],
+                    preferences=form.preferences(),
+                    follows=form.follows(),
+                )
+                return redirect("tracker:subscribe-sent")
+            form.add_error(None, _("Too many attempts. Please wait an hour and try again."))
+            status = 429
+        else:
+            status = 400
+    else:
+        form = SubscribeForm(
+            initial={**_initial_follows(request.GET), "language": translation.get_language()}
+        )
+    return render(request, "tracker/subscribe.html", {"form": form}, status=status)
+
+
+def subscribe_sent(request):
+    return render(request, "tracker/subscribe_sent.html")
+
+
+def _bad_link(request, error: tokens.BadToken):
+    return render(request, "tracker/bad_link.html", {"expired": error.expired}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        subscriber = tokens.read_token(token, tokens.CONFIRM)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    if request.method == "POST":
+        subscriber = services.confirm(subscriber)
+        messages.success(request, _("Your subscription is confirmed."))
+        return redirect("tracker:manage", token=tokens.make_token(subscriber, tokens.MANAGE))
+    return render(request, "tracker/confirm.html", {"subscriber": subscriber})
+
+
+def _preferences_initial(subscriber: Subscriber) -> dict:
+    follows = services.Follows.of(subscriber)
+    return {
+        "everything": follows.everything,
+        "roadmaps": follows.roadmaps,
+        "workstreams": follows.workstreams,
+        "jurisdictions": follows.jurisdictions,
+        "milestones": follows.milestones,
+        **{name: getattr(subscriber, name) for name in services.PREFERENCE_FIELDS},
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    try:
+        subscriber = tokens.read_token(token, tokens.MANAGE)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "resubscribe":
+        # The link was mailed to this address, so following it proves the address is theirs.
+        services.confirm(subscriber)
+        messages.success(request, _("Welcome back: you are subscribed again."))
+        return redirect(request.path)
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.update_preferences(
+                subscriber, preferences=form.preferences(), follows=form.follows()
+            )
+            messages.success(request, _("Your preferences are saved."))
+            return redirect(request.path)
+        status = 400
+    else:
+        form = PreferencesForm(initial=_preferences_initial(subscriber))
+    return render(
+        request,
+        "tracker/manage.html",
+        {"form": form, "subscriber": subscriber, "token": token},
+        status=status,
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET asks; POST (the page's button, or a mail client's RFC 8058 one-click) unsubscribes."""
+    try:
+        subscriber = tokens.read_token(token, tokens.MANAGE)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    if request.method == "POST":
+        changed = services.unsubscribe(subscriber)
+        return render(
+            request,
+            "tracker/unsubscribed.html",
+            {"changed": changed, "token": token, "subscriber": subscriber},
+        )
+    return render(request, "tracker/unsubscribe.html", {"subscriber": subscriber, "token": token})
