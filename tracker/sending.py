@@ -99,11 +99,11 @@ def claim(ids: Iterable[int]) -> list[Delivery]:
     return list(Delivery.objects.filter(claim=token).select_related("subscriber").order_by("pk"))
 
 
-def _permanent(error: Exception) -> bool:
+def _codes(error: Exception) -> list[int]:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _message in error.recipients.values())
+        return [code for code, _message in error.recipients.values()]
     code = getattr(error, "smtp_code", None)
-    return isinstance(code, int) and code >= 500
+    return [code] if isinstance(code, int) else []
 
 
 def send_claimed(deliveries: list[Delivery]) -> Outcome:
@@ -120,18 +120,27 @@ def send_claimed(deliveries: list[Delivery]) -> Outcome:
     connection = get_connection(fail_silently=False)
     try:
         if messages:
-            connection.open()
+            try:
+                connection.open()
+            except (smtplib.SMTPException, OSError) as error:
+                outcome.retry = [delivery.pk for delivery, _rendered in messages]
+                outcome.errors = dict.fromkeys(outcome.retry, f"{type(error).__name__}: {error}")
+                messages = []
         for position, (delivery, rendered) in enumerate(messages):
             try:
                 connection.send_messages([mail.message(delivery, rendered, connection)])
             except (smtplib.SMTPException, OSError) as error:
                 outcome.errors[delivery.pk] = f"{type(error).__name__}: {error}"[:2000]
-                if _permanent(error):
-                    outcome.refused.append(delivery.pk)
-                    continue
-                # The connection is in doubt: this and every later message are tried again.
-                outcome.retry += [item.pk for item, _rendered in messages[position:]]
-                break
+                codes = _codes(error)
+                if codes and all(code >= 500 for code in codes):
+                    outcome.refused.append(delivery.pk)  # the address is refused for good
+                elif codes:
+                    outcome.retry.append(delivery.pk)  # refused for now (greylisting, a full box)
+                else:
+                    # The connection is in doubt: this and every later message are tried again.
+                    outcome.retry += [item.pk for item, _rendered in messages[position:]]
+                    break
+                continue
             cache.set(_journal_key(delivery.pk), 1, JOURNAL_SECONDS)
             outcome.sent.append(delivery.pk)
     finally:

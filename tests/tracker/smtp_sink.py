@@ -20,6 +20,7 @@ def free_port() -> int:
 class Sink:
     def __init__(self):
         self.messages = []
+        self.sessions = set()
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -33,6 +34,7 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
+            self.sessions.add(id(session))
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted"
 

@@ -1,0 +1,218 @@
+"""Sending over a real SMTP server: multipart, headers, one connection, exactly once, refusals."""
+
+import datetime
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from roadmap.models import Roadmap
+from tests.factories import MilestoneFactory, RoadmapFactory, WorkstreamFactory
+from tracker import mail, sending, services, tasks
+from tracker.models import Delivery, DeliveryKind, DeliveryState, Subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+def _digests(subscribers, now=None):
+    now = now or timezone.now()
+    return [
+        Delivery.objects.create(
+            subscriber=subscriber,
+            kind=DeliveryKind.DIGEST,
+            key=f"digest:{now.date().isoformat()}",
+            period=now.date(),
+            changes_through=now,
+        ).pk
+        for subscriber in subscribers
+    ]
+
+
+@pytest.fixture
+def readers(make_subscriber):
+    """Subscribers confirmed an hour ago, then a change they all follow."""
+    past = timezone.now() - datetime.timedelta(hours=1)
+
+    def make(count, prefix="reader", **preferences):
+        with time_machine.travel(past, tick=False):
+            people = [
+                make_subscriber(email=f"{prefix}{n}@example.com", **preferences)
+                for n in range(count)
+            ]
+        Delivery.objects.filter(kind=DeliveryKind.CONFIRMATION).delete()
+        return people
+
+    return make
+
+
+def test_a_batch_goes_over_one_connection_as_multipart_mail_with_list_headers(readers, smtp_sink):
+    people = readers(5, language="zh-hans")
+    MilestoneFactory(title="MiCA transitional period ends")
+    tasks.send_deliveries(_digests(people))
+    messages = smtp_sink.messages
+    assert sorted(m["To"] for m in messages) == sorted(p.email for p in people)
+    message = messages[0]
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "MiCA transitional period ends" in text and "MiCA transitional period ends" in html
+    assert message["Content-Language"] == "zh-hans"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/subscribe/unsubscribe/" in message["List-Unsubscribe"]
+    assert "mailto:" in message["List-Unsubscribe"]
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Message-ID"].startswith("<delivery-")
+    assert len({m["Message-ID"] for m in messages}) == 5
+    assert len(smtp_sink.handler.sessions) == 1
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_a_task_run_twice_or_two_workers_with_the_same_ids_send_each_email_once(readers, smtp_sink):
+    people = readers(3)
+    MilestoneFactory()
+    ids = _digests(people)
+    tasks.send_deliveries(ids)
+    tasks.send_deliveries(ids)
+    assert sending.claim(ids) == []
+    assert len(smtp_sink.messages) == 3
+
+
+def test_a_refused_address_is_suspended_and_the_rest_of_the_batch_still_goes(readers, smtp_sink):
+    people = readers(2) + readers(1, prefix="refuse") + readers(2, prefix="other")
+    MilestoneFactory()
+    refused = Subscriber.objects.get(email="refuse0@example.com")
+    refused.email = "refuse@example.com"
+    refused.save()
+    tasks.send_deliveries(_digests(people))
+    assert len(smtp_sink.messages) == 4
+    refused.refresh_from_db()
+    assert refused.suspended_at is not None and "550" in refused.suspension_reason
+    failed = Delivery.objects.get(subscriber=refused)
+    assert failed.state == DeliveryState.FAILED and "550" in failed.last_error
+    assert not services.Subscriber.objects.active().filter(pk=refused.pk).exists()
+    services.confirm(refused)  # a new confirmation lifts the suspension
+    refused.refresh_from_db()
+    assert refused.is_active
+
+
+def test_a_temporary_refusal_is_retried_later_and_others_are_not_held_up(readers, smtp_sink):
+    people = readers(1, prefix="busy") + readers(2)
+    MilestoneFactory()
+    busy = people[0]
+    busy.email = "busy@example.com"
+    busy.save()
+    outcome = sending.send_claimed(sending.claim(_digests(people)))
+    assert len(outcome.sent) == 2 and len(outcome.retry) == 1
+    delivery = Delivery.objects.get(subscriber=busy)
+    assert delivery.state == DeliveryState.PENDING and "451" in delivery.last_error
+    assert len(smtp_sink.messages) == 2
+
+
+def test_a_lost_connection_puts_the_rest_back_for_the_retry(readers, settings):
+    people = readers(3)
+    MilestoneFactory()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+    ids = _digests(people)
+    # Celery's retry is the fault injected here: it would re-send the task after the backoff.
+    retry = mock.patch.object(tasks.send_deliveries, "retry", side_effect=RuntimeError("retry"))
+    with retry as retried, pytest.raises(RuntimeError, match="retry"):
+        tasks.send_deliveries(ids)
+    assert retried.call_args.kwargs == {"args": [ids], "countdown": 60}
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
+        DeliveryState.PENDING
+    }
+    assert "Connection refused" in Delivery.objects.get(pk=ids[0]).last_error
+
+
+def test_exhausted_retries_leave_the_delivery_failed_for_an_editor_to_resend(
+    readers, django_capture_on_commit_callbacks
+):
+    [person] = readers(1)
+    ids = _digests([person])
+    sending.give_up(ids)
+    assert Delivery.objects.get().state == DeliveryState.FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resend(ids) == 1  # queued again, and sent inline here
+    assert Delivery.objects.get().state in (DeliveryState.SENT, DeliveryState.SKIPPED)
+
+
+def test_a_worker_killed_mid_batch_neither_loses_nor_repeats_an_email(readers, smtp_sink):
+    people = readers(6)
+    MilestoneFactory()
+    ids = _digests(people)
+    claimed = sending.claim(ids)
+    # The worker sends three messages, then dies before it records anything.
+    real_send = sending.get_connection
+
+    class DiesAfterThree:
+        def __init__(self):
+            self.connection = real_send(fail_silently=False)
+            self.count = 0
+
+        def open(self):
+            self.connection.open()
+
+        def close(self):
+            self.connection.close()
+
+        def send_messages(self, messages):
+            if self.count == 3:
+                raise SystemExit("worker killed")
+            self.count += 1
+            return self.connection.send_messages(messages)
+
+    with (
+        mock.patch.object(sending, "get_connection", lambda **kw: DiesAfterThree()),
+        pytest.raises(SystemExit),
+    ):
+        sending.send_claimed(claimed)
+    assert len(smtp_sink.messages) == 3
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENDING}
+    with time_machine.travel(timezone.now() + sending.STUCK_AFTER * 4):
+        tasks.sweep()
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(p.email for p in people)
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_the_sweeper_requeues_pending_deliveries_whose_task_was_lost(readers, smtp_sink):
+    people = readers(2)
+    MilestoneFactory()
+    _digests(people)  # written, but the queue lost their task
+    tasks.sweep()
+    assert not smtp_sink.messages  # too recent to be called lost
+    with time_machine.travel(timezone.now() + tasks.LOST_AFTER * 2):
+        assert tasks.sweep() == 2
+    assert len(smtp_sink.messages) == 2
+
+
+def test_equal_digests_are_rendered_once_and_a_batch_costs_a_fixed_number_of_queries(
+    readers, django_assert_max_num_queries
+):
+    roadmaps = RoadmapFactory.create_batch(2)
+    for roadmap in roadmaps:
+        MilestoneFactory(workstream=WorkstreamFactory(roadmap=roadmap))
+    people = readers(40)
+    for person, roadmap in zip(people[20:], [*roadmaps] * 10, strict=False):
+        services.update_preferences(
+            person,
+            preferences={},
+            follows=services.Follows(roadmaps=[Roadmap.objects.get(pk=roadmap.pk)]),
+        )
+    ids = _digests(people)
+    render = mock.Mock(wraps=mail.render)
+    with mock.patch.object(mail, "render", render), django_assert_max_num_queries(8):
+        outcome = sending.send_claimed(sending.claim(ids))
+    assert len(outcome.sent) == 40
+    assert render.call_count == 3  # everything, the first roadmap, the second
+
+
+def test_the_sent_journal_is_cleared_once_the_database_knows(readers):
+    [person] = readers(1)
+    MilestoneFactory()
+    [pk] = _digests([person])
+    sending.send_claimed(sending.claim([pk]))
+    assert cache.get(f"tracker:sent:{pk}") is None
+    assert Delivery.objects.get(pk=pk).sent_at is not None
