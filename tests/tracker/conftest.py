@@ -9,8 +9,11 @@ from tracker.models import Subscriber
 
 
 @pytest.fixture(autouse=True)
-def inline_celery():
-    """Run ``.delay()`` in the test's own process: the integration tests use a real worker."""
+def inline_celery(request):
+    """Run ``.delay()`` in the test's own process, except in tests marked ``real_worker``."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield

@@ -4,6 +4,7 @@ Recipients whose local part is ``refuse`` get a permanent 550, ``busy`` a tempor
 real mail server would answer for a dead mailbox or a greylisted one.
 """
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -18,7 +19,8 @@ def free_port() -> int:
 
 
 class Sink:
-    def __init__(self):
+    def __init__(self, delay: float = 0):
+        self.delay = delay
         self.messages = []
         self.sessions = set()
         self.lock = threading.Lock()
@@ -33,6 +35,10 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+            if server.transport is None or server.transport.is_closing():
+                return "451 Connection lost before the message was accepted"
         with self.lock:
             self.sessions.add(id(session))
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
@@ -42,9 +48,9 @@ class Sink:
 class SmtpSink:
     """Start and stop the server; ``messages`` are the parsed emails it accepted."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0):
         self.port = free_port()
-        self.handler = Sink()
+        self.handler = Sink(delay)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     @property
