@@ -37,6 +37,8 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+            # Let a pending "connection lost" be noticed before accepting, as a server would.
+            await asyncio.sleep(0.002)
             if server.transport is None or server.transport.is_closing():
                 return "451 Connection lost before the message was accepted"
         with self.lock:
