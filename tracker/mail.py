@@ -23,9 +23,13 @@ from django.utils import translation
 from tracker import tokens
 from tracker.models import Delivery, DeliveryKind, Subscriber
 
+# Stand-ins for what differs per subscriber, replaced in each copy.
 MANAGE_URL = "https://manage.invalid/placeholder"
 UNSUBSCRIBE_URL = "https://unsubscribe.invalid/placeholder"
 CONFIRM_URL = "https://confirm.invalid/placeholder"
+MAILTO_SUBJECT = "mailto-subject-placeholder"
+RECIPIENT = "recipient@placeholder.invalid"
+MESSAGE_ID = "message-id-placeholder"
 PLACEHOLDERS = {"manage_url": MANAGE_URL, "unsubscribe_url": UNSUBSCRIBE_URL}
 
 
@@ -51,54 +55,132 @@ def render(kind: str, context: dict, language: str) -> Rendered:
 
 
 def links(subscriber: Subscriber) -> dict[str, str]:
-    """The subscriber's own signed links: preferences, one-click unsubscribe and confirmation."""
+    """The subscriber's own values for each placeholder: signed links, address, Message-ID."""
     manage = tokens.make_token(subscriber, tokens.MANAGE)
-    confirm = tokens.make_token(subscriber, tokens.CONFIRM)
     site = settings.SITE_URL
     return {
         MANAGE_URL: site + reverse("tracker:manage", args=[manage]),
         UNSUBSCRIBE_URL: site + reverse("tracker:unsubscribe", args=[manage]),
-        CONFIRM_URL: site + reverse("tracker:confirm", args=[confirm]),
-        "token": manage,
+        CONFIRM_URL: site
+        + reverse("tracker:confirm", args=[tokens.make_token(subscriber, tokens.CONFIRM)]),
+        MAILTO_SUBJECT: quote("unsubscribe " + manage),
     }
-
-
-def _personalise(text: str, personal: dict[str, str]) -> str:
-    for placeholder in (MANAGE_URL, UNSUBSCRIBE_URL, CONFIRM_URL):
-        text = text.replace(placeholder, personal[placeholder])
-    return text
 
 
 def _domain() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
 
 
-def unsubscribe_mailto(token: str) -> str:
+def _headers(kind: str, language: str, message_id: str, unsubscribe_url: str, mailto: str):
     address = settings.UNSUBSCRIBE_MAILTO or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return f"mailto:{address}?subject={quote('unsubscribe ' + token)}"
-
-
-def message(delivery: Delivery, rendered: Rendered, connection=None) -> EmailMultiAlternatives:
-    """Build the email for ``delivery`` from ``rendered`` content and the subscriber's links."""
-    subscriber = delivery.subscriber
-    personal = links(subscriber)
     headers = {
-        "Message-ID": f"<delivery-{delivery.pk}.{subscriber.pk}@{_domain()}>",
+        "Message-ID": message_id,
         "List-Id": f"Regulatory roadmap tracker <updates.{_domain()}>",
-        "List-Unsubscribe": (
-            f"<{personal[UNSUBSCRIBE_URL]}>, <{unsubscribe_mailto(personal['token'])}>"
-        ),
+        "List-Unsubscribe": f"<{unsubscribe_url}>, <mailto:{address}?subject={mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "Content-Language": rendered.language,
+        "Content-Language": language,
     }
-    if delivery.kind in (DeliveryKind.REMINDER, DeliveryKind.DIGEST):
+    if kind in (DeliveryKind.REMINDER, DeliveryKind.DIGEST):
         headers["Auto-Submitted"] = "auto-generated"
-    email = EmailMultiAlternatives(
-        subject=rendered.subject,
-        body=_personalise(rendered.text, personal),
-        to=[subscriber.email],
-        headers=headers,
-        connection=connection,
-    )
-    email.attach_alternative(_personalise(rendered.html, personal), "text/html")
-    return email
+    return headers
+
+
+def _message_id(delivery: Delivery) -> str:
+    return f"<delivery-{delivery.pk}.{delivery.subscriber_id}@{_domain()}>"
+
+
+class _Encoded:
+    """A MIME message already encoded: what a mail backend asks of ``EmailMessage.message()``."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def as_bytes(self, unixfrom=False, linesep="\n"):
+        return self.data if linesep == "\r\n" else self.data.replace(b"\r\n", linesep.encode())
+
+    def get_charset(self):
+        return None
+
+
+class _PersonalEmail(EmailMultiAlternatives):
+    def __init__(self, encoded: bytes, **kwargs):
+        super().__init__(**kwargs)
+        self.encoded = encoded
+
+    def message(self):
+        return _Encoded(self.encoded)
+
+
+class PreparedEmail:
+    """One rendered email, encoded to MIME once; each subscriber's copy is a substitution.
+
+    Encoding a multipart message with Python's email package costs more than everything else a
+    send does, so the message is built once with placeholders for the address, the Message-ID
+    and the signed links, and each copy replaces them in the encoded bytes. If the encoding
+    would have changed a placeholder (an address that needs IDNA, a line long enough for
+    quoted-printable), that subscriber's copy is built the ordinary way.
+    """
+
+    def __init__(self, kind: str, rendered: Rendered):
+        self.kind = kind
+        self.rendered = rendered
+        headers = _headers(
+            kind, rendered.language, f"<{MESSAGE_ID}@{_domain()}>", UNSUBSCRIBE_URL, MAILTO_SUBJECT
+        )
+        template = self._email(RECIPIENT, headers, rendered.text, rendered.html)
+        self.encoded = template.message().as_bytes(linesep="\r\n")
+        expected = {
+            placeholder: (rendered.text + rendered.html).count(placeholder)
+            for placeholder in (MANAGE_URL, CONFIRM_URL)
+        }
+        expected[UNSUBSCRIBE_URL] = (rendered.text + rendered.html).count(UNSUBSCRIBE_URL) + 1
+        expected[MAILTO_SUBJECT] = expected[RECIPIENT] = expected[MESSAGE_ID] = 1
+        self.fast = all(
+            self.encoded.count(placeholder.encode()) == count
+            for placeholder, count in expected.items()
+        )
+
+    def _email(self, to: str, headers: dict, text: str, html: str, connection=None):
+        email = EmailMultiAlternatives(
+            subject=self.rendered.subject,
+            body=text,
+            to=[to],
+            headers=headers,
+            connection=connection,
+        )
+        email.attach_alternative(html, "text/html")
+        return email
+
+    def for_delivery(self, delivery: Delivery, connection=None) -> EmailMultiAlternatives:
+        """Return ``delivery``'s copy, personalised."""
+        subscriber = delivery.subscriber
+        personal = links(subscriber)
+        text, html = self.rendered.text, self.rendered.html
+        for placeholder in (MANAGE_URL, UNSUBSCRIBE_URL, CONFIRM_URL):
+            text = text.replace(placeholder, personal[placeholder])
+            html = html.replace(placeholder, personal[placeholder])
+        message_id = _message_id(delivery)
+        headers = _headers(
+            self.kind,
+            self.rendered.language,
+            message_id,
+            personal[UNSUBSCRIBE_URL],
+            personal[MAILTO_SUBJECT],
+        )
+        if not (self.fast and subscriber.email.isascii() and settings.SITE_URL.isascii()):
+            return self._email(subscriber.email, headers, text, html, connection)
+        encoded = self.encoded
+        personal[RECIPIENT] = subscriber.email
+        personal[MESSAGE_ID] = message_id[1:].partition("@")[0]
+        for placeholder, value in personal.items():
+            encoded = encoded.replace(placeholder.encode(), value.encode())
+        email = _PersonalEmail(
+            encoded,
+            subject=self.rendered.subject,
+            body=text,
+            to=[subscriber.email],
+            headers=headers,
+            connection=connection,
+        )
+        email.attach_alternative(html, "text/html")
+        return email

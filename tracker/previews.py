@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from email import message_from_bytes
 
 from django.utils import timezone
 
@@ -62,10 +63,12 @@ def preview(subscriber: Subscriber, kind: str) -> dict:
         rendered = mail.render(kind, {"subscriber": subscriber}, subscriber.language)
     if rendered is None:
         return {"note": note, "message": None}
-    message = mail.message(Delivery(subscriber=subscriber, kind=kind), rendered)
+    message = mail.PreparedEmail(kind, rendered).for_delivery(
+        Delivery(subscriber=subscriber, kind=kind)
+    )
     return {
         "note": note,
         "message": message,
         "html": message.alternatives[0][0],
-        "headers": message.message().items(),
+        "headers": message_from_bytes(message.message().as_bytes()).items(),
     }

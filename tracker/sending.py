@@ -3,8 +3,8 @@
 1. **Claim**: one UPDATE moves the batch's pending rows to "sending" under a fresh claim id, so a
    task that runs twice, or two workers given the same ids, send each row at most once.
 2. **Render** the batch: a few queries, one rendering per distinct content.
-3. **Send** over one connection. After each accepted message its id goes into the sent journal
-   (the cache: Redis when configured), so that if the worker dies before step 4 the sweeper knows
+3. **Send** over one connection. After each accepted message its id goes into the claim's
+   journal (``tracker.journal``), so that if the worker dies before step 4 the sweeper knows
    which claimed rows went out and does not send them again.
 4. **Record**: one UPDATE marks the sent rows; digests move their subscriber's cursor past what
    they covered. Refused addresses (5xx) are suspended; temporary failures go back to pending
@@ -19,22 +19,16 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.mail import get_connection
 from django.db.models import F
 from django.utils import timezone
 
-from tracker import mail, services
+from tracker import journal, mail, services
 from tracker.content import DigestBuilder, advance_cursors, reminder_content
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
-JOURNAL_SECONDS = 3 * 24 * 60 * 60
 # A claim older than this belongs to a worker that died: the task time limit is far shorter.
 STUCK_AFTER = datetime.timedelta(minutes=15)
-
-
-def _journal_key(delivery_id: int) -> str:
-    return f"tracker:sent:{delivery_id}"
 
 
 @dataclass
@@ -110,25 +104,35 @@ def send_claimed(deliveries: list[Delivery]) -> Outcome:
     """Send claimed deliveries over one connection and record what happened to each."""
     outcome = Outcome()
     batch = Batch(deliveries)
+    prepared: dict[int, mail.PreparedEmail] = {}
     messages = []
     for delivery in deliveries:
         rendered = batch.rendered(delivery)
         if rendered is None:
             outcome.skipped.append(delivery.pk)
-        else:
-            messages.append((delivery, rendered))
+            continue
+        if id(rendered) not in prepared:
+            prepared[id(rendered)] = mail.PreparedEmail(delivery.kind, rendered)
+        messages.append((delivery, prepared[id(rendered)]))
+    if messages:
+        _send(messages, outcome, journal.Journal(deliveries[0].claim))
+    record(deliveries, outcome)
+    return outcome
+
+
+def _send(messages, outcome: Outcome, sent_journal: journal.Journal) -> None:
     connection = get_connection(fail_silently=False)
     try:
-        if messages:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        outcome.retry = [delivery.pk for delivery, _email in messages]
+        outcome.errors = dict.fromkeys(outcome.retry, f"{type(error).__name__}: {error}")
+        return
+    sent_journal.open()
+    try:
+        for position, (delivery, email) in enumerate(messages):
             try:
-                connection.open()
-            except (smtplib.SMTPException, OSError) as error:
-                outcome.retry = [delivery.pk for delivery, _rendered in messages]
-                outcome.errors = dict.fromkeys(outcome.retry, f"{type(error).__name__}: {error}")
-                messages = []
-        for position, (delivery, rendered) in enumerate(messages):
-            try:
-                connection.send_messages([mail.message(delivery, rendered, connection)])
+                connection.send_messages([email.for_delivery(delivery, connection)])
             except (smtplib.SMTPException, OSError) as error:
                 outcome.errors[delivery.pk] = f"{type(error).__name__}: {error}"[:2000]
                 codes = _codes(error)
@@ -138,15 +142,14 @@ def send_claimed(deliveries: list[Delivery]) -> Outcome:
                     outcome.retry.append(delivery.pk)  # refused for now (greylisting, a full box)
                 else:
                     # The connection is in doubt: this and every later message are tried again.
-                    outcome.retry += [item.pk for item, _rendered in messages[position:]]
+                    outcome.retry += [item.pk for item, _email in messages[position:]]
                     break
                 continue
-            cache.set(_journal_key(delivery.pk), 1, JOURNAL_SECONDS)
+            sent_journal.add(delivery.pk)
             outcome.sent.append(delivery.pk)
     finally:
+        sent_journal.close()
         connection.close()
-    record(deliveries, outcome)
-    return outcome
 
 
 def record(deliveries: list[Delivery], outcome: Outcome) -> None:
@@ -158,7 +161,6 @@ def record(deliveries: list[Delivery], outcome: Outcome) -> None:
         )
         sent = set(outcome.sent)
         advance_cursors([d for d in deliveries if d.pk in sent and d.kind == DeliveryKind.DIGEST])
-        cache.delete_many([_journal_key(pk) for pk in outcome.sent])
     if outcome.skipped:
         Delivery.objects.filter(pk__in=outcome.skipped).update(
             state=DeliveryState.SKIPPED, claim=None
@@ -180,6 +182,8 @@ def record(deliveries: list[Delivery], outcome: Outcome) -> None:
         Delivery.objects.filter(pk__in=outcome.retry).update(
             state=DeliveryState.PENDING, claim=None, last_error=error
         )
+    for claim in {d.claim for d in deliveries if d.claim}:
+        journal.discard(claim)
 
 
 def give_up(ids: Iterable[int]) -> None:
@@ -202,11 +206,12 @@ def recover_stuck(now: datetime.datetime) -> list[int]:
     )
     if not stuck:
         return []
-    journal = cache.get_many([_journal_key(d.pk) for d in stuck])
-    went_out = [d for d in stuck if _journal_key(d.pk) in journal]
+    went_out = set()
+    for claim in {d.claim for d in stuck}:
+        went_out |= journal.read(claim)
     outcome = Outcome(
-        sent=[d.pk for d in went_out],
-        retry=[d.pk for d in stuck if _journal_key(d.pk) not in journal],
+        sent=[d.pk for d in stuck if d.pk in went_out],
+        retry=[d.pk for d in stuck if d.pk not in went_out],
     )
     outcome.errors = dict.fromkeys(outcome.retry, "the worker stopped before sending it")
     record(stuck, outcome)

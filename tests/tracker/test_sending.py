@@ -216,3 +216,30 @@ def test_the_sent_journal_is_cleared_once_the_database_knows(readers):
     sending.send_claimed(sending.claim([pk]))
     assert cache.get(f"tracker:sent:{pk}") is None
     assert Delivery.objects.get(pk=pk).sent_at is not None
+
+
+@pytest.mark.parametrize("email", ["reader@example.com", "reader@bücher.example"])
+def test_each_copy_of_a_prepared_email_is_the_email_built_the_ordinary_way(make_subscriber, email):
+    from email import message_from_bytes, policy
+
+    subscriber = make_subscriber(email=email, language="zh-hans")
+    MilestoneFactory(title="Stablecoin reserve audits")
+    [pk] = _digests([subscriber])
+    [delivery] = sending.claim([pk])
+    rendered = sending.Batch([delivery]).rendered(delivery)
+    prepared = mail.PreparedEmail(DeliveryKind.DIGEST, rendered)
+    assert prepared.fast
+    copy = prepared.for_delivery(delivery)
+    prepared.fast = False
+    ordinary = prepared.for_delivery(delivery)
+
+    def parsed(message):
+        return message_from_bytes(message.message().as_bytes(), policy=policy.default)
+
+    fast, slow = parsed(copy), parsed(ordinary)
+    for header in ("To", "Subject", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert " ".join(fast[header].split()) == " ".join(slow[header].split()), header
+    for kind in ("plain", "html"):
+        assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()
+    assert "placeholder" not in copy.message().as_bytes().decode()
+    assert "/subscribe/manage/" in fast.get_body(("plain",)).get_content()
