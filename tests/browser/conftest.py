@@ -37,7 +37,9 @@ def chromium():
 
 @pytest.fixture
 def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Asia/Singapore"
+    )
     page = context.new_page()
     # Collect Content-Security-Policy violations; the init script runs outside the page's policy.
     page.add_init_script(
@@ -51,9 +53,13 @@ def page(chromium):
 
 @pytest.fixture
 def demo_site(live_server, transactional_db):
+    from config.celery import app
+
     cache.clear()
+    app.conf.task_always_eager = True  # emails the pages cause go to Django's test outbox
     call_command("load_demo_roadmap", stdout=open(os.devnull, "w"))  # noqa: SIM115
     yield live_server.url
+    app.conf.task_always_eager = False
     cache.clear()
 
 

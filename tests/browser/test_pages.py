@@ -70,7 +70,13 @@ def test_language_switch_shows_the_site_in_chinese(page, demo_site, screenshot_d
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/milestones/sec-first-phase-public-comment/", "/compare/", "/no-such-page/"],
+    [
+        "/",
+        "/milestones/sec-first-phase-public-comment/",
+        "/compare/",
+        "/no-such-page/",
+        "/subscribe/",
+    ],
 )
 def test_pages_have_no_accessibility_violations(page, demo_site, path):
     page.goto(demo_site + path)
@@ -79,3 +85,19 @@ def test_pages_have_no_accessibility_violations(page, demo_site, path):
 
     assert results.violations_count == 0, results.generate_report()
     assert csp_violations(page) == []
+
+
+def test_subscribing_from_a_milestone_page(page, demo_site, mailoutbox):
+    page.goto(demo_site + "/milestones/sec-first-phase-public-comment/")
+    page.get_by_role("link", name="Get email reminders and digests for this").click()
+
+    assert page.get_by_label("Time zone").input_value() == "Asia/Singapore"  # the reader's own
+    milestone = page.get_by_role("checkbox", name="First-phase outputs out for public comment")
+    assert milestone.is_checked()
+    page.get_by_label("Email address").fill("reader@example.com")
+    page.get_by_role("button", name="Subscribe").click()
+
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    assert csp_violations(page) == []
+    [confirmation] = mailoutbox
+    assert confirmation.to == ["reader@example.com"]
