@@ -200,7 +200,7 @@ def dispatch(
     With ``dry_run`` everything is worked out the same way and then rolled back; ``describe``
     keeps a line per delivery for the operator to read.
     """
-    from tracker.tasks import send_deliveries
+    from tracker.tasks import enqueue
 
     now = now or timezone.now()
     plan = Plan(lines=[] if describe or dry_run else None)
@@ -222,7 +222,7 @@ def dispatch(
             if dry_run:
                 raise _DryRun
             for ids in plan.batches():
-                transaction.on_commit(lambda ids=ids: send_deliveries.delay(ids))
+                transaction.on_commit(lambda ids=ids: enqueue(ids))
     except _DryRun:
         pass
     return plan
@@ -230,7 +230,7 @@ def dispatch(
 
 def dispatch_for(subscriber: Subscriber, *, now=None, dry_run: bool = False) -> Plan:
     """Write ``subscriber``'s digest for their current local day now, whatever the hour."""
-    from tracker.tasks import send_deliveries
+    from tracker.tasks import enqueue
 
     now = now or timezone.now()
     plan = Plan(lines=[])
@@ -251,7 +251,7 @@ def dispatch_for(subscriber: Subscriber, *, now=None, dry_run: bool = False) -> 
             _write(rows, plan)
             if dry_run:
                 raise _DryRun
-            transaction.on_commit(lambda: plan.ids and send_deliveries.delay(plan.ids))
+            transaction.on_commit(lambda: plan.ids and enqueue(plan.ids))
     except _DryRun:
         pass
     return plan

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import smtplib
 import uuid
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from tracker import journal, mail, services
 from tracker.content import DigestBuilder, advance_cursors, reminder_content
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
+logger = logging.getLogger(__name__)
 # A claim older than this belongs to a worker that died: the task time limit is far shorter.
 STUCK_AFTER = datetime.timedelta(minutes=15)
 
@@ -165,8 +167,12 @@ def record(deliveries: list[Delivery], outcome: Outcome) -> None:
         Delivery.objects.filter(pk__in=outcome.skipped).update(
             state=DeliveryState.SKIPPED, claim=None
         )
+    by_id = {d.pk: d for d in deliveries}
+    for pk, error in outcome.errors.items():
+        logger.warning(
+            "delivery %s to subscriber %s not sent: %s", pk, by_id[pk].subscriber_id, error
+        )
     if outcome.refused:
-        by_id = {d.pk: d for d in deliveries}
         for pk in outcome.refused:
             Delivery.objects.filter(pk=pk).update(
                 state=DeliveryState.FAILED, claim=None, last_error=outcome.errors[pk]

@@ -66,12 +66,12 @@ class Follows:
 
 def _queue(subscriber: Subscriber, kind: str) -> Delivery:
     """Write a one-off email (confirmation or preferences link) and send it after commit."""
-    from tracker.tasks import send_deliveries
+    from tracker.tasks import enqueue
 
     delivery = Delivery.objects.create(
         subscriber=subscriber, kind=kind, key=f"{kind}:{uuid.uuid4().hex}"
     )
-    transaction.on_commit(lambda: send_deliveries.delay([delivery.pk]))
+    transaction.on_commit(lambda: enqueue([delivery.pk]))
     return delivery
 
 
@@ -172,7 +172,7 @@ def suspend(subscriber_ids: Iterable[int], reason: str) -> int:
 
 def resend(delivery_ids: Iterable[int]) -> int:
     """Put failed deliveries back in the queue (an editor's decision); return how many."""
-    from tracker.tasks import send_deliveries
+    from tracker.tasks import enqueue
 
     ids = list(
         Delivery.objects.filter(pk__in=list(delivery_ids), state=DeliveryState.FAILED).values_list(
@@ -181,7 +181,7 @@ def resend(delivery_ids: Iterable[int]) -> int:
     )
     Delivery.objects.filter(pk__in=ids).update(state=DeliveryState.PENDING, claim=None)
     if ids:
-        transaction.on_commit(lambda: send_deliveries.delay(ids))
+        transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
 
 

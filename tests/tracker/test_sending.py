@@ -243,3 +243,44 @@ def test_each_copy_of_a_prepared_email_is_the_email_built_the_ordinary_way(make_
         assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()
     assert "placeholder" not in copy.message().as_bytes().decode()
     assert "/subscribe/manage/" in fast.get_body(("plain",)).get_content()
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Point Celery at a port where nothing listens: publishing fails as with Redis stopped."""
+    from config.celery import app
+
+    saved = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app._pool, app.amqp._producer_pool = None, None
+    yield
+    app.conf.broker_url = saved
+    app._pool, app.amqp._producer_pool = None, None
+
+
+def test_a_subscription_made_while_the_broker_is_down_is_kept_and_confirmed_later(
+    client, broker_down, django_capture_on_commit_callbacks, mailoutbox
+):
+    from config.celery import app
+
+    form = {
+        "email": "reader@example.com",
+        "everything": "on",
+        "digest_frequency": "weekly",
+        "digest_weekday": "0",
+        "reminder_days": "7",
+        "timezone": "UTC",
+        "send_hour": "8",
+        "language": "en",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/subscribe/", form)
+    assert response.status_code == 302  # the reader sees no error
+    delivery = Delivery.objects.get(kind=DeliveryKind.CONFIRMATION)
+    assert delivery.state == DeliveryState.PENDING and not mailoutbox
+    app.conf.task_always_eager = True  # the broker is back
+    with time_machine.travel(timezone.now() + tasks.LOST_AFTER * 2):
+        assert tasks.sweep() == 1
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENT and len(mailoutbox) == 1
