@@ -1,9 +1,11 @@
 """What a reminder or digest says, worked out for a whole batch of subscribers at once.
 
-A batch loads the milestones, the follows and the changes it needs in a handful of queries, then
-works out each subscriber's digest in memory. Subscribers who would read the same thing (same
-language, time zone, day and the same followed changes) share one ``DigestContent``, so it is
-rendered once however many of them there are.
+Nothing here reads every milestone: a batch loads the changes in its period, the open milestones
+due within 30 days or overdue, and the follows of its subscribers, in a handful of queries, then
+works out each digest in memory. A subscriber's follows are a **FollowPattern**; subscribers with
+the same pattern see the same milestones, so the due and overdue lists are worked out once per
+pattern, and subscribers who would read the same thing (same language, day and followed changes)
+share one ``DigestContent``, rendered once however many of them there are.
 """
 
 from __future__ import annotations
@@ -11,20 +13,39 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from roadmap.cache import content_version
 from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
-from roadmap.targets import Qualifier, Target
+from roadmap.targets import Target
 from tracker.models import Delivery, DeliveryKind, DeliveryState, Follow, Subscriber
 
 DUE_SOON_DAYS = 30
+LIST_LIMIT = 25
+FACT_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "workstream_id",
+    "workstream__title",
+    "workstream__roadmap_id",
+    "workstream__roadmap__title",
+    "authority__jurisdiction_id",
+    "status",
+    "target_precision",
+    "target_start",
+    "target_end",
+    "target_qualifier",
+    "target_wording",
+)
 
 
 @dataclass(frozen=True)
 class MilestoneFacts:
+    """The few facts of a milestone that emails show, and what they are followed through."""
+
     id: int
     title: str
     slug: str
@@ -36,95 +57,73 @@ class MilestoneFacts:
     status: str
     target: Target
 
+    @classmethod
+    def from_row(cls, row: tuple) -> MilestoneFacts:
+        target = Target(
+            precision=row[9], start=row[10], end=row[11], qualifier=row[12], wording=row[13]
+        )
+        return cls(*row[:9], target=target)
+
     @property
     def is_open(self) -> bool:
         return self.status in Status.open_values()
 
     @property
     def deadline(self) -> datetime.date | None:
-        if self.target.qualifier == Qualifier.NOT_BEFORE:
-            return None
-        return self.target.end
+        return self.target.deadline
 
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
 
 
-class MilestoneIndex:
-    """Every milestone's few facts a digest needs, and who follows what, by id."""
-
-    def __init__(self, milestones: Iterable[MilestoneFacts]):
-        self.by_id = {facts.id: facts for facts in milestones}
-        self.all_ids = frozenset(self.by_id)
-        groups = {"roadmap": defaultdict(set), "workstream": defaultdict(set)}
-        groups["jurisdiction"] = defaultdict(set)
-        for facts in self.by_id.values():
-            groups["roadmap"][facts.roadmap_id].add(facts.id)
-            groups["workstream"][facts.workstream_id].add(facts.id)
-            groups["jurisdiction"][facts.jurisdiction_id].add(facts.id)
-        self._groups = groups
-
-    def followed(self, everything: bool, follows: Iterable[tuple[str, int]]) -> frozenset[int]:
-        if everything:
-            return self.all_ids
-        ids = set()
-        for kind, pk in follows:
-            if kind == "milestone":
-                if pk in self.by_id:
-                    ids.add(pk)
-            else:
-                ids |= self._groups[kind].get(pk, set())
-        return frozenset(ids)
+def facts(milestones: QuerySet) -> dict[int, MilestoneFacts]:
+    return {row[0]: MilestoneFacts.from_row(row) for row in milestones.values_list(*FACT_FIELDS)}
 
 
-_index_cache: dict[str, object] = {}
+def with_deadline_before(day: datetime.date) -> dict[int, MilestoneFacts]:
+    """Open milestones whose deadline is on or before ``day`` (an indexed range scan)."""
+    return facts(Milestone.objects.open().with_deadline().filter(target_end__lte=day))
 
 
-def milestone_index() -> MilestoneIndex:
-    """Return the index, rebuilt only when an editor has changed the roadmap since last time."""
-    version = content_version()
-    if _index_cache.get("version") != version:
-        rows = Milestone.objects.values_list(
-            "id",
-            "title",
-            "slug",
-            "workstream_id",
-            "workstream__title",
-            "workstream__roadmap_id",
-            "workstream__roadmap__title",
-            "authority__jurisdiction_id",
-            "status",
-            "target_precision",
-            "target_start",
-            "target_end",
-            "target_qualifier",
-            "target_wording",
+@dataclass(frozen=True)
+class FollowPattern:
+    """What one subscriber follows; equal patterns follow exactly the same milestones."""
+
+    everything: bool
+    roadmaps: frozenset[int] = frozenset()
+    workstreams: frozenset[int] = frozenset()
+    jurisdictions: frozenset[int] = frozenset()
+    milestones: frozenset[int] = frozenset()
+
+    def matches(self, milestone: MilestoneFacts) -> bool:
+        return (
+            self.everything
+            or milestone.id in self.milestones
+            or milestone.workstream_id in self.workstreams
+            or milestone.roadmap_id in self.roadmaps
+            or milestone.jurisdiction_id in self.jurisdictions
         )
-        _index_cache["index"] = MilestoneIndex(
-            MilestoneFacts(
-                *row[:9],
-                target=Target(
-                    precision=row[9], start=row[10], end=row[11], qualifier=row[12], wording=row[13]
-                ),
-            )
-            for row in rows.iterator(chunk_size=2000)
-        )
-        _index_cache["version"] = version
-    return _index_cache["index"]
 
 
-def follows_of(subscriber_ids: Iterable[int]) -> dict[int, list[tuple[str, int]]]:
-    """Return each subscriber's follows as (kind, id) pairs, in one query."""
-    found = defaultdict(list)
-    rows = Follow.objects.filter(subscriber_id__in=list(subscriber_ids)).values_list(
+def follow_patterns(subscribers: Iterable[Subscriber]) -> dict[int, FollowPattern]:
+    """Return each subscriber's pattern, reading their follows in one query."""
+    subscribers = list(subscribers)
+    found = defaultdict(lambda: defaultdict(set))
+    rows = Follow.objects.filter(subscriber__in=subscribers).values_list(
         "subscriber_id", "roadmap_id", "workstream_id", "jurisdiction_id", "milestone_id"
     )
     for subscriber_id, *targets in rows:
         for kind, pk in zip(Follow.TARGETS, targets, strict=True):
             if pk is not None:
-                found[subscriber_id].append((kind, pk))
-    return found
+                found[subscriber_id][kind].add(pk)
+    return {
+        s.pk: FollowPattern(
+            everything=s.follows_everything,
+            **{f"{kind}s": frozenset(found[s.pk][kind]) for kind in Follow.TARGETS},
+        )
+        for s in subscribers
+    }
 
 
 @dataclass(frozen=True)
@@ -153,7 +152,8 @@ class DigestContent:
     changed: tuple[Change, ...] = ()
     due_soon: tuple[MilestoneFacts, ...] = ()
     overdue: tuple[MilestoneFacts, ...] = ()
-    reminded_before_slip: tuple[MilestoneFacts, ...] = field(default=())
+    more_overdue: int = 0
+    reminded_before_slip: tuple[MilestoneFacts, ...] = ()
 
     @property
     def change_count(self) -> int:
@@ -163,36 +163,33 @@ class DigestContent:
         return self.change_count == 0
 
 
-def _updates_between(start: datetime.datetime, end: datetime.datetime) -> list[MilestoneUpdate]:
-    rows = MilestoneUpdate.objects.filter(recorded_at__gt=start, recorded_at__lte=end).only(
-        "id",
-        "milestone_id",
-        "kind",
-        "recorded_at",
-        "note",
-        "old_status",
-        "new_status",
-        "old_target",
-        "new_target",
-        "slip_days",
-        "old_progress",
-        "new_progress",
+def _updates_between(start: datetime.datetime, end: datetime.datetime):
+    """The updates recorded in (start, end], each with its milestone's facts."""
+    updates = list(
+        MilestoneUpdate.objects.filter(recorded_at__gt=start, recorded_at__lte=end)
+        .defer("recorded_by", "source")
+        .order_by("recorded_at", "id")
     )
-    return list(rows.order_by("recorded_at", "id"))
+    known = facts(Milestone.objects.filter(pk__in={update.milestone_id for update in updates}))
+    return [(update, known[update.milestone_id]) for update in updates]
 
 
 class DigestBuilder:
     """Works out the digests of one batch of deliveries: a few queries, then memory only."""
 
     def __init__(self, deliveries: list[Delivery]):
-        self.index = milestone_index()
         subscribers = [delivery.subscriber for delivery in deliveries]
-        self.follows = follows_of(subscriber.pk for subscriber in subscribers)
+        self.patterns = follow_patterns(subscribers)
         starts = [s.digest_cursor for s in subscribers if s.digest_cursor]
         ends = [d.changes_through for d in deliveries]
         self.updates = _updates_between(min(starts), max(ends)) if starts and ends else []
-        slipped = {update.milestone_id for update in self.updates if update.slip_days}
+        horizon = max(d.period for d in deliveries) + datetime.timedelta(days=DUE_SOON_DAYS)
+        self.upcoming = sorted(
+            with_deadline_before(horizon).values(), key=lambda f: (f.deadline, f.title)
+        )
+        slipped = {update.milestone_id for update, _facts in self.updates if update.slip_days}
         self.reminded = self._reminders_sent(subscribers, slipped)
+        self._lists: dict[tuple, tuple] = {}
 
     @staticmethod
     def _reminders_sent(subscribers: list[Subscriber], milestone_ids: set[int]) -> set[tuple]:
@@ -206,53 +203,55 @@ class DigestBuilder:
         ).values_list("subscriber_id", "milestone_id", "target_end")
         return set(rows)
 
+    def _due_lists(self, pattern: FollowPattern, today: datetime.date) -> tuple:
+        """(due soon, overdue shown, overdue not shown) for a pattern, worked out once."""
+        key = (pattern, today)
+        if key not in self._lists:
+            followed = [facts for facts in self.upcoming if pattern.matches(facts)]
+            horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+            due = [f for f in followed if today <= f.deadline <= horizon]
+            overdue = [f for f in followed if f.deadline < today][::-1]  # most recent first
+            self._lists[key] = (
+                tuple(due[:LIST_LIMIT]),
+                tuple(overdue[:LIST_LIMIT]),
+                max(len(overdue) - LIST_LIMIT, 0),
+            )
+        return self._lists[key]
+
     def content(self, delivery: Delivery) -> DigestContent:
         subscriber = delivery.subscriber
-        followed = self.index.followed(
-            subscriber.follows_everything, self.follows.get(subscriber.pk, ())
-        )
+        pattern = self.patterns[subscriber.pk]
         zone = subscriber.zone
-        today = delivery.period
         sections = defaultdict(list)
         reminded = []
         start = subscriber.digest_cursor
-        for update in self.updates:
-            if update.milestone_id not in followed or not (
-                start < update.recorded_at <= delivery.changes_through
-            ):
+        for update, milestone in self.updates:
+            if not (start < update.recorded_at <= delivery.changes_through):
                 continue
-            facts = self.index.by_id[update.milestone_id]
-            change = Change(facts, update, update.recorded_at.astimezone(zone).date())
+            if not pattern.matches(milestone):
+                continue
+            change = Change(milestone, update, update.recorded_at.astimezone(zone).date())
             if update.kind == UpdateKind.CREATED:
                 sections["new"].append(change)
             elif update.new_status == Status.COMPLETED:
                 sections["completed"].append(change)
             elif update.slip_days and update.slip_days > 0:
                 sections["slipped"].append(change)
-                if (subscriber.pk, facts.id, change.old_end) in self.reminded:
-                    reminded.append(facts)
+                if (subscriber.pk, milestone.id, change.old_end) in self.reminded:
+                    reminded.append(milestone)
             else:
                 sections["changed"].append(change)
-        due_soon, overdue = [], []
-        horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-        for pk in followed:
-            facts = self.index.by_id[pk]
-            if not facts.is_open or facts.deadline is None:
-                continue
-            if facts.deadline < today:
-                overdue.append(facts)
-            elif facts.deadline <= horizon:
-                due_soon.append(facts)
-        by_deadline = lambda facts: (facts.deadline, facts.title)  # noqa: E731
+        due_soon, overdue, more_overdue = self._due_lists(pattern, delivery.period)
         return DigestContent(
             language=subscriber.language,
-            day=today,
+            day=delivery.period,
             new=tuple(sections["new"]),
             completed=tuple(sections["completed"]),
             slipped=tuple(sections["slipped"]),
             changed=tuple(sections["changed"]),
-            due_soon=tuple(sorted(due_soon, key=by_deadline)),
-            overdue=tuple(sorted(overdue, key=by_deadline)),
+            due_soon=due_soon,
+            overdue=overdue,
+            more_overdue=more_overdue,
             reminded_before_slip=tuple(sorted(set(reminded), key=lambda f: f.title)),
         )
 
@@ -265,17 +264,25 @@ class ReminderContent:
     target_end: datetime.date
 
 
-def reminder_content(delivery: Delivery) -> ReminderContent | None:
-    """Return what a reminder says, or None if it no longer applies (done, or the target moved)."""
-    facts = milestone_index().by_id.get(delivery.milestone_id)
-    if facts is None or not facts.is_open or facts.deadline != delivery.target_end:
-        return None
-    return ReminderContent(
-        language=delivery.subscriber.language,
-        milestone=facts,
-        lead_days=delivery.lead_days,
-        target_end=delivery.target_end,
-    )
+class ReminderBuilder:
+    """Works out the reminders of one batch: one query for their milestones."""
+
+    def __init__(self, deliveries: list[Delivery]):
+        self.milestones = facts(
+            Milestone.objects.filter(pk__in={d.milestone_id for d in deliveries})
+        )
+
+    def content(self, delivery: Delivery) -> ReminderContent | None:
+        """What the reminder says, or None if it no longer applies (done, or the target moved)."""
+        milestone = self.milestones.get(delivery.milestone_id)
+        if milestone is None or not milestone.is_open or milestone.deadline != delivery.target_end:
+            return None
+        return ReminderContent(
+            language=delivery.subscriber.language,
+            milestone=milestone,
+            lead_days=delivery.lead_days,
+            target_end=delivery.target_end,
+        )
 
 
 def advance_cursors(sent: list[Delivery]) -> None:
@@ -285,6 +292,6 @@ def advance_cursors(sent: list[Delivery]) -> None:
     for delivery in sent:
         by_moment[delivery.changes_through].append(delivery.subscriber_id)
     for moment, ids in by_moment.items():
-        Subscriber.objects.filter(pk__in=ids, digest_cursor__lt=moment).update(
-            digest_cursor=moment, last_digest_at=now
-        )
+        Subscriber.objects.filter(
+            Q(digest_cursor__lt=moment) | Q(digest_cursor__isnull=True), pk__in=ids
+        ).update(digest_cursor=moment, last_digest_at=now)

@@ -11,7 +11,11 @@ and the subscribers whose hour it is:
   lead times away on their local day. A slip changes the deadline, so the reminder fires again
   for the new date; a lead day that had passed when someone subscribed is not sent late.
 
-The slot row and its deliveries are written in one transaction and the send tasks queued only
+A dispatch reads the changes since the oldest subscriber's last digest once, and per group of
+subscribers only the milestones whose deadline is exactly one of their lead times away, so its
+cost grows with what is due and what changed, not with the size of the roadmap.
+
+The slot rows and their deliveries are written in one transaction and the send tasks queued only
 after it commits: a dispatcher that dies leaves no half-walked slot, and a second dispatcher
 waiting on the same slot finds it taken. The deliveries' unique keys make any overlap harmless.
 """
@@ -24,12 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from roadmap.models import MilestoneUpdate
+from roadmap.models import Milestone, MilestoneUpdate
 from tracker import schedule
-from tracker.content import MilestoneIndex, follows_of, milestone_index
+from tracker.content import FollowPattern, MilestoneFacts, facts, follow_patterns
 from tracker.models import (
     Delivery,
     DeliveryKind,
@@ -42,6 +46,7 @@ from tracker.models import (
 CATCH_UP = datetime.timedelta(days=2)
 CHUNK = 1000
 BATCH = 500
+BOTH = frozenset({DeliveryKind.DIGEST, DeliveryKind.REMINDER})
 
 
 @dataclass
@@ -59,29 +64,33 @@ class Plan:
             yield self.ids[start : start + BATCH]
 
 
-class _Followed:
-    """Each follow pattern's milestone ids, worked out once per dispatch."""
+class _Reading:
+    """What one dispatch reads from the roadmap, each thing once."""
 
-    def __init__(self, index: MilestoneIndex):
-        self.index = index
-        self._known: dict[tuple, frozenset[int]] = {}
+    def __init__(self, kinds: set[str]):
+        self.changes: list[tuple[datetime.datetime, MilestoneFacts]] = []
+        if DeliveryKind.DIGEST in kinds:
+            oldest = Subscriber.objects.active().aggregate(oldest=Min("digest_cursor"))["oldest"]
+            if oldest is not None:
+                rows = list(
+                    MilestoneUpdate.objects.filter(recorded_at__gt=oldest).values_list(
+                        "recorded_at", "milestone_id"
+                    )
+                )
+                known = facts(Milestone.objects.filter(pk__in={pk for _at, pk in rows}))
+                self.changes = [(at, known[pk]) for at, pk in rows]
+        self._due: dict[frozenset, dict[datetime.date, list[MilestoneFacts]]] = {}
 
-    def of(self, subscriber: Subscriber, follows: list[tuple[str, int]]) -> frozenset[int]:
-        key = (subscriber.follows_everything, tuple(sorted(follows)))
-        if key not in self._known:
-            self._known[key] = self.index.followed(*key)
-        return self._known[key]
-
-
-def _changed_since(subscribers: list[Subscriber]) -> list[tuple[int, datetime.datetime]]:
-    cursors = [s.digest_cursor for s in subscribers if s.digest_cursor]
-    if not cursors:
-        return []
-    return list(
-        MilestoneUpdate.objects.filter(recorded_at__gt=min(cursors)).values_list(
-            "milestone_id", "recorded_at"
-        )
-    )
+    def due_on(self, deadlines: frozenset[datetime.date]) -> dict:
+        """Open milestones whose deadline is one of ``deadlines``, by deadline."""
+        if deadlines not in self._due:
+            by_deadline = defaultdict(list)
+            if deadlines:
+                found = Milestone.objects.open().with_deadline().filter(target_end__in=deadlines)
+                for milestone in facts(found).values():
+                    by_deadline[milestone.deadline].append(milestone)
+            self._due[deadlines] = by_deadline
+        return self._due[deadlines]
 
 
 def _digest_due(subscriber: Subscriber, day: datetime.date, any_day: bool) -> bool:
@@ -93,59 +102,68 @@ def _digest_due(subscriber: Subscriber, day: datetime.date, any_day: bool) -> bo
     )
 
 
+def _changed_for(subscriber: Subscriber, pattern: FollowPattern, reading: _Reading) -> bool:
+    cursor = subscriber.digest_cursor
+    return any(
+        (cursor is None or at > cursor) and pattern.matches(milestone)
+        for at, milestone in reading.changes
+    )
+
+
 def _deliveries_for(
     subscribers: list[Subscriber],
     days: dict[tuple[str, int], datetime.date],
     *,
     now: datetime.datetime,
     kinds: set[str],
-    followed: _Followed,
+    reading: _Reading,
     digested: set[int],
     any_day: bool = False,
 ) -> list[Delivery]:
-    index = followed.index
-    by_deadline = defaultdict(list)
-    for facts in index.by_id.values():
-        if facts.is_open and facts.deadline:
-            by_deadline[facts.deadline].append(facts.id)
-    follows = follows_of(s.pk for s in subscribers)
-    changes = _changed_since(subscribers) if DeliveryKind.DIGEST in kinds else []
+    patterns = follow_patterns(subscribers)
+    due = {}
+    if DeliveryKind.REMINDER in kinds:
+        due = reading.due_on(
+            frozenset(
+                days[(s.timezone, s.send_hour)] + datetime.timedelta(days=lead)
+                for s in subscribers
+                for lead in s.reminder_days
+            )
+        )
     rows = []
     for subscriber in subscribers:
         day = days[(subscriber.timezone, subscriber.send_hour)]
-        ids = followed.of(subscriber, follows.get(subscriber.pk, []))
+        pattern = patterns[subscriber.pk]
         if (
             DeliveryKind.DIGEST in kinds
             and subscriber.pk not in digested
             and _digest_due(subscriber, day, any_day)
+            and _changed_for(subscriber, pattern, reading)
         ):
-            cursor = subscriber.digest_cursor
-            if any(pk in ids and (cursor is None or at > cursor) for pk, at in changes):
-                digested.add(subscriber.pk)
-                rows.append(
-                    Delivery(
-                        subscriber=subscriber,
-                        kind=DeliveryKind.DIGEST,
-                        key=f"digest:{day.isoformat()}",
-                        period=day,
-                        changes_through=now,
-                    )
+            digested.add(subscriber.pk)
+            rows.append(
+                Delivery(
+                    subscriber=subscriber,
+                    kind=DeliveryKind.DIGEST,
+                    key=f"digest:{day.isoformat()}",
+                    period=day,
+                    changes_through=now,
                 )
-        if DeliveryKind.REMINDER in kinds:
-            for lead in subscriber.reminder_days:
-                deadline = day + datetime.timedelta(days=lead)
-                for pk in by_deadline.get(deadline, ()):
-                    if pk in ids:
-                        rows.append(
-                            Delivery(
-                                subscriber=subscriber,
-                                kind=DeliveryKind.REMINDER,
-                                key=f"reminder:{pk}:{lead}:{deadline.isoformat()}",
-                                milestone_id=pk,
-                                lead_days=lead,
-                                target_end=deadline,
-                            )
+            )
+        for lead in subscriber.reminder_days if due else ():
+            deadline = day + datetime.timedelta(days=lead)
+            for milestone in due.get(deadline, ()):
+                if pattern.matches(milestone):
+                    rows.append(
+                        Delivery(
+                            subscriber=subscriber,
+                            kind=DeliveryKind.REMINDER,
+                            key=f"reminder:{milestone.id}:{lead}:{deadline.isoformat()}",
+                            milestone_id=milestone.id,
+                            lead_days=lead,
+                            target_end=deadline,
                         )
+                    )
     return rows
 
 
@@ -167,8 +185,7 @@ def _write(rows: list[Delivery], plan: Plan) -> None:
                 plan.lines.append(f"{wanted[subscriber_id, key]}: {key}")
 
 
-def _fan_out(slot: datetime.datetime, now, kinds: set[str], plan: Plan, followed) -> None:
-    zones = Subscriber.objects.active().values_list("timezone", flat=True).distinct()
+def _fan_out(slot, zones, *, now, kinds: set[str], plan: Plan, reading: _Reading) -> None:
     hours = schedule.local_hours_in(slot, zones)
     if not hours:
         return
@@ -183,15 +200,25 @@ def _fan_out(slot: datetime.datetime, now, kinds: set[str], plan: Plan, followed
     while chunk := list(subscribers.filter(pk__gt=after)[:CHUNK]):
         after = chunk[-1].pk
         rows = _deliveries_for(
-            chunk, days, now=now, kinds=kinds, followed=followed, digested=plan.digested
+            chunk, days, now=now, kinds=kinds, reading=reading, digested=plan.digested
         )
         _write(rows, plan)
+
+
+def _claim_slot(kind: str, slot: datetime.datetime) -> bool:
+    """Record that ``slot`` is walked for ``kind``; False if another dispatcher has it."""
+    try:
+        with transaction.atomic():
+            DispatchSlot.objects.create(kind=kind, starts_at=slot)
+    except IntegrityError:
+        return False
+    return True
 
 
 def dispatch(
     now: datetime.datetime | None = None,
     *,
-    kinds: set[str] = frozenset({DeliveryKind.DIGEST, DeliveryKind.REMINDER}),
+    kinds: set[str] = BOTH,
     dry_run: bool = False,
     describe: bool = False,
 ) -> Plan:
@@ -204,21 +231,21 @@ def dispatch(
 
     now = now or timezone.now()
     plan = Plan(lines=[] if describe or dry_run else None)
-    followed = _Followed(milestone_index())
     try:
         with transaction.atomic():
-            for kind in sorted(kinds):
+            reading = _Reading(kinds)
+            zones = list(Subscriber.objects.active().values_list("timezone", flat=True).distinct())
+            oldest = schedule.slot_start(now - CATCH_UP)
+            first = {}
+            for kind in kinds:
                 last = DispatchSlot.objects.filter(kind=kind).order_by("-starts_at").first()
-                first = last.starts_at + schedule.SLOT if last else schedule.slot_start(now)
-                first = max(first, schedule.slot_start(now - CATCH_UP))
-                for slot in schedule.slots_between(first, now):
-                    try:
-                        with transaction.atomic():
-                            DispatchSlot.objects.create(kind=kind, starts_at=slot)
-                    except IntegrityError:
-                        continue
-                    plan.slots += 1
-                    _fan_out(slot, now, {kind}, plan, followed)
+                start = last.starts_at + schedule.SLOT if last else schedule.slot_start(now)
+                first[kind] = max(start, oldest)
+            for slot in schedule.slots_between(min(first.values()), now):
+                walking = {k for k in kinds if slot >= first[k] and _claim_slot(k, slot)}
+                plan.slots += len(walking)
+                if walking:
+                    _fan_out(slot, zones, now=now, kinds=walking, plan=plan, reading=reading)
             if dry_run:
                 raise _DryRun
             for ids in plan.batches():
@@ -242,7 +269,7 @@ def dispatch_for(subscriber: Subscriber, *, now=None, dry_run: bool = False) -> 
                 {(subscriber.timezone, subscriber.send_hour): day},
                 now=now,
                 kinds={DeliveryKind.DIGEST},
-                followed=_Followed(milestone_index()),
+                reading=_Reading({DeliveryKind.DIGEST}),
                 digested=set(),
                 any_day=True,
             )

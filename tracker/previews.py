@@ -7,8 +7,9 @@ from email import message_from_bytes
 
 from django.utils import timezone
 
+from roadmap.models import Milestone
 from tracker import mail, schedule
-from tracker.content import DigestBuilder, ReminderContent, follows_of, milestone_index
+from tracker.content import DigestBuilder, ReminderContent, facts, follow_patterns
 from tracker.models import Delivery, DeliveryKind, Subscriber
 
 SAMPLE_DAYS = 30
@@ -34,20 +35,17 @@ def _digest(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Render
 
 def _reminder(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Rendered, str]:
     """A reminder for the next followed milestone with a deadline."""
-    index = milestone_index()
-    followed = index.followed(
-        subscriber.follows_everything, follows_of([subscriber.pk]).get(subscriber.pk, [])
-    )
+    pattern = follow_patterns([subscriber])[subscriber.pk]
     today = schedule.local_day(now, subscriber.timezone)
-    upcoming = sorted(
-        (facts for pk in followed if (facts := index.by_id[pk]).is_open and facts.deadline),
-        key=lambda facts: (facts.deadline < today, facts.deadline),
+    upcoming = Milestone.objects.open().with_deadline().filter(target_end__gte=today)
+    milestone = next(
+        (m for m in facts(upcoming.order_by("target_end")[:500]).values() if pattern.matches(m)),
+        None,
     )
-    if not upcoming:
-        return None, "No followed milestone has a deadline, so no reminder would be sent."
-    facts = upcoming[0]
+    if milestone is None:
+        return None, "No followed milestone has a deadline ahead, so no reminder would be sent."
     lead = min(subscriber.reminder_days or [7])
-    content = ReminderContent(subscriber.language, facts, lead, facts.deadline)
+    content = ReminderContent(subscriber.language, milestone, lead, milestone.deadline)
     return mail.render("reminder", {"reminder": content}, subscriber.language), ""
 
 

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tracker import journal, mail, services
-from tracker.content import DigestBuilder, advance_cursors, reminder_content
+from tracker.content import DigestBuilder, ReminderBuilder, advance_cursors
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ class Batch:
     def __init__(self, deliveries: list[Delivery]):
         self.deliveries = deliveries
         digests = [d for d in deliveries if d.kind == DeliveryKind.DIGEST]
+        reminders = [d for d in deliveries if d.kind == DeliveryKind.REMINDER]
         self.digests = DigestBuilder(digests) if digests else None
+        self.reminders = ReminderBuilder(reminders) if reminders else None
         # A subscriber's later digest covers everything an earlier one would: send only that.
         latest = {d.subscriber_id: d.pk for d in sorted(digests, key=lambda d: d.changes_through)}
         self.superseded = {d.pk for d in digests} - set(latest.values())
@@ -69,7 +71,7 @@ class Batch:
         if not subscriber.is_active:
             return None
         if delivery.kind == DeliveryKind.REMINDER:
-            content = reminder_content(delivery)
+            content = self.reminders.content(delivery)
             if content is None:
                 return None
             return self._render(content, "reminder", {"reminder": content}, content.language)

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from config.celery import app
-from tracker import content, services
+from tracker import services
 from tracker.models import Subscriber
 
 
@@ -23,7 +23,6 @@ def inline_celery(request):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
-    content._index_cache.clear()
     yield
     cache.clear()
 

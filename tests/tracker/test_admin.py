@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from roadmap.targets import Target
 from tests.factories import MilestoneFactory
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
@@ -27,7 +28,7 @@ def test_subscriber_list_and_page_show_state_and_follows(editor, make_subscriber
 
 @pytest.mark.parametrize("kind", DeliveryKind.values)
 def test_every_email_can_be_previewed_without_sending(editor, make_subscriber, kind, mailoutbox):
-    MilestoneFactory(title="Token taxonomy statement")
+    MilestoneFactory(title="Token taxonomy statement", target=Target.parse("Q3 2099"))
     subscriber = make_subscriber(language="zh-hans")
     mailoutbox.clear()
     sent_before = Delivery.objects.count()
@@ -35,6 +36,8 @@ def test_every_email_can_be_previewed_without_sending(editor, make_subscriber, k
     assert response.status_code == 200
     page = response.content.decode()
     assert "List-Unsubscribe" in page
+    if kind == "reminder":
+        assert "Token taxonomy statement" in page
     html = editor.get(reverse("admin:tracker_subscriber_preview_html", args=[subscriber.pk, kind]))
     assert html.status_code == 200 and "<html" in html.content.decode()
     assert "sandbox" in html["Content-Security-Policy"]

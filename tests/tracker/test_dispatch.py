@@ -8,11 +8,12 @@ from django.core import mail
 from django.core.management import call_command
 
 from roadmap import services as roadmap_services
+from roadmap.models import Milestone
 from roadmap.targets import Target
 from tests.factories import MilestoneFactory
 from tracker import services
 from tracker.dispatch import dispatch
-from tracker.models import Delivery, DeliveryKind, DeliveryState, DispatchSlot
+from tracker.models import Delivery, DeliveryKind, DeliveryState, DispatchSlot, Subscriber
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -209,3 +210,32 @@ def test_send_reminders_command_uses_the_same_records(make_subscriber, capsys):
         call_command("send_reminders")
         call_command("send_reminders")
     assert Delivery.objects.filter(kind=DeliveryKind.REMINDER).count() == 1
+
+
+def test_dispatch_and_a_digest_batch_cost_the_same_queries_at_100_and_10000_milestones(
+    make_subscriber, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from tests.benchmarks.datasets import build_roadmap
+
+    reader = subscribe_at(at(2026, 1, 5, 5), make_subscriber, timezone="UTC", send_hour=8)
+    counts = []
+    for size in (100, 10_000):
+        with time_machine.travel(at(2026, 1, 5, 6), tick=False):
+            roadmap = build_roadmap(milestones=size, workstreams=50)
+        with time_machine.travel(at(2026, 1, 5, 7), tick=False):
+            changed = Milestone.objects.filter(workstream__roadmap=roadmap).first()
+            roadmap_services.milestone_record_update(milestone=changed, note="A note")
+        DispatchSlot.objects.all().delete()
+        Delivery.objects.filter(kind=DeliveryKind.DIGEST).delete()
+        Subscriber.objects.filter(pk=reader.pk).update(digest_cursor=at(2026, 1, 5, 5))
+        mail.outbox.clear()
+        with (
+            time_machine.travel(at(2026, 1, 5, 8, 1), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+            django_assert_max_num_queries(30) as captured,
+        ):
+            dispatch(at(2026, 1, 5, 8, 1))
+        counts.append(len(captured))
+        [digest] = mail.outbox
+        assert "more overdue" in digest.body or size == 100
+    assert counts[0] == counts[1]
