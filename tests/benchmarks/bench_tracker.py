@@ -174,7 +174,14 @@ def main() -> None:
             else f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
         )
         connection.close()
-        env = {**os.environ, "DATABASE_URL": url, "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            # The worker runs with production settings, as a deployed one would.
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
+        }
         # BENCH_PROFILE=file.prof profiles the worker with cProfile.
         profile = os.environ.get("BENCH_PROFILE")
         profile = ["-m", "cProfile", "-o", profile] if profile else []
