@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from roadmap.importers.federal_register import import_federal_register
+from roadmap.importers.files import open_file_or_url
+from roadmap.importers.report import ImportFailed
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Federal Register documents (the API's JSON: one document or a search page): "
+        "comment deadlines and effective dates, completing the steps of tracked rules."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", metavar="FILE_OR_URL")
+        parser.add_argument("--dry-run", action="store_true", help="Report; write nothing.")
+
+    def handle(self, *args, source, dry_run, **options):
+        try:
+            with open_file_or_url(source) as stream:
+                report = import_federal_register(stream, dry_run=dry_run)
+        except ImportFailed as error:
+            raise CommandError(f"{error} Nothing was imported.") from error
+        self.stdout.write("\n".join(report.lines()))
