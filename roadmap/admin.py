@@ -3,15 +3,19 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from roadmap import services
-from roadmap.admin_forms import ChangeStatusForm, MilestoneAdminForm, ShiftTargetForm
+from roadmap.admin_forms import ChangeStatusForm, ImportForm, MilestoneAdminForm, ShiftTargetForm
+from roadmap.importers.federal_register import import_federal_register
+from roadmap.importers.report import ImportFailed
+from roadmap.importers.unified_agenda import import_unified_agenda
 from roadmap.models import (
     Authority,
     Dependency,
@@ -278,6 +282,47 @@ class MilestoneAdmin(admin.ModelAdmin):
                 ngettext("%d milestone changed.", "%d milestones changed.", done) % done,
                 messages.SUCCESS,
             )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="roadmap_milestone_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import government data from an upload, with the same code as the commands."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        report, error = None, None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["kind"] == ImportForm.UNIFIED_AGENDA:
+                    report = import_unified_agenda(
+                        data["file"],
+                        agency=data["agency"],
+                        rin_prefix=data["rin_prefix"],
+                        keyword=data["keyword"],
+                        dry_run=data["dry_run"],
+                    )
+                else:
+                    report = import_federal_register(data["file"], dry_run=data["dry_run"])
+            except ImportFailed as failure:
+                error = _("%(error)s Nothing was imported.") % {"error": failure}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import government data"),
+            "form": form,
+            "report": report,
+            "error": error,
+            "opts": self.model._meta,
+        }
+        status = 400 if error or form.errors else 200
+        return TemplateResponse(
+            request, "admin/roadmap/milestone/import.html", context, status=status
+        )
 
     def _action_page(self, request, queryset, form, title, action):
         context = {

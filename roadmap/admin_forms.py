@@ -110,3 +110,27 @@ class ShiftTargetForm(forms.Form):
         if days == 0:
             raise ValidationError(_("Shift by at least one day."))
         return days
+
+
+class ImportForm(forms.Form):
+    """Upload a Unified Agenda edition or Federal Register JSON, as the import commands take."""
+
+    UNIFIED_AGENDA = "unified_agenda"
+    FEDERAL_REGISTER = "federal_register"
+
+    kind = forms.ChoiceField(
+        label=_("what the file is"),
+        choices=[
+            (UNIFIED_AGENDA, _("Unified Agenda edition (reginfo.gov XML)")),
+            (FEDERAL_REGISTER, _("Federal Register documents (API JSON)")),
+        ],
+    )
+    file = forms.FileField(label=_("file"))
+    agency = forms.CharField(
+        label=_("only this agency"), required=False, max_length=20, help_text=_("e.g. SEC")
+    )
+    rin_prefix = forms.CharField(label=_("only RINs starting with"), required=False, max_length=9)
+    keyword = forms.CharField(label=_("only rules mentioning"), required=False, max_length=100)
+    dry_run = forms.BooleanField(
+        label=_("dry run"), required=False, initial=True, help_text=_("Report only; write nothing.")
+    )
