@@ -94,7 +94,10 @@ class SubscriptionSerializer(StrictSerializerMixin, serializers.Serializer):
 @extend_schema(
     request=SubscriptionSerializer,
     responses={
-        202: inline_serializer("SubscriptionAccepted", {"detail": serializers.CharField()}),
+        202: inline_serializer(
+            "SubscriptionAccepted",
+            {"detail": serializers.CharField(help_text="What happens next.")},
+        ),
         400: OpenApiResponse(description="Field-level messages."),
         429: OpenApiResponse(description="Too many attempts from this client or for this address."),
     },

@@ -163,15 +163,30 @@ class DigestContent:
         return self.change_count == 0
 
 
+def _facts_of(milestone: Milestone) -> MilestoneFacts:
+    workstream = milestone.workstream
+    return MilestoneFacts(
+        milestone.id,
+        milestone.title,
+        milestone.slug,
+        workstream.id,
+        workstream.title,
+        workstream.roadmap_id,
+        workstream.roadmap.title,
+        milestone.authority.jurisdiction_id,
+        milestone.status,
+        milestone.target,
+    )
+
+
 def _updates_between(start: datetime.datetime, end: datetime.datetime):
-    """The updates recorded in (start, end], each with its milestone's facts."""
-    updates = list(
+    """The updates recorded in (start, end], each with its milestone's facts, in one query."""
+    updates = (
         MilestoneUpdate.objects.filter(recorded_at__gt=start, recorded_at__lte=end)
-        .defer("recorded_by", "source")
+        .select_related("milestone__workstream__roadmap", "milestone__authority")
         .order_by("recorded_at", "id")
     )
-    known = facts(Milestone.objects.filter(pk__in={update.milestone_id for update in updates}))
-    return [(update, known[update.milestone_id]) for update in updates]
+    return [(update, _facts_of(update.milestone)) for update in updates]
 
 
 class DigestBuilder:

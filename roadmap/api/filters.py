@@ -1,17 +1,27 @@
 """The milestone list's filters. A value that can't be read is a 400 naming the filter."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number within what the column holds, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**31 - 1, **kwargs)
+
+
 class MilestoneFilter(django_filters.FilterSet):
     roadmap = django_filters.CharFilter(
         field_name="workstream__roadmap__slug", help_text="Roadmap slug."
     )
-    workstream = django_filters.NumberFilter(field_name="workstream_id", help_text="Workstream id.")
+    workstream = IdFilter(field_name="workstream_id", help_text="Workstream id.")
     jurisdiction = django_filters.CharFilter(
         field_name="authority__jurisdiction__code",
         lookup_expr="iexact",

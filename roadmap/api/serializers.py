@@ -50,32 +50,57 @@ class JurisdictionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Jurisdiction
         fields = ["code", "name"]
+        extra_kwargs = {"name": {"help_text": "The jurisdiction's name, e.g. European Union."}}
 
 
 class AuthoritySerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the authority's jurisdiction."
+    )
 
     class Meta:
         model = Authority
         fields = ["acronym", "name", "website", "jurisdiction"]
+        extra_kwargs = {
+            "acronym": {"help_text": "Short name and identifier, e.g. SEC."},
+            "name": {"help_text": "Full name of the authority."},
+            "website": {"help_text": "The authority's website (may be empty)."},
+        }
 
 
 class WorkstreamSerializer(serializers.ModelSerializer):
-    roadmap = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    roadmap = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The slug of the roadmap it belongs to."
+    )
 
     class Meta:
         model = Workstream
         fields = ["id", "slug", "title", "summary", "roadmap", "position"]
+        extra_kwargs = {
+            "id": {"help_text": "The workstream's id (used when writing milestones)."},
+            "slug": {"help_text": "Identifier, unique within its roadmap."},
+            "title": {"help_text": "What the workstream covers."},
+            "position": {"help_text": "Its place in the roadmap's order."},
+        }
 
 
 class RoadmapSerializer(serializers.ModelSerializer):
-    authority = serializers.SlugRelatedField(slug_field="acronym", read_only=True)
-    workstreams = WorkstreamSerializer(many=True, read_only=True)
+    authority = serializers.SlugRelatedField(
+        slug_field="acronym", read_only=True, help_text="The lead authority's acronym."
+    )
+    workstreams = WorkstreamSerializer(
+        many=True, read_only=True, help_text="Its workstreams, in order."
+    )
     url = serializers.SerializerMethodField(help_text="The roadmap's page.")
 
     class Meta:
         model = Roadmap
         fields = ["slug", "title", "summary", "authority", "announced_on", "url", "workstreams"]
+        extra_kwargs = {
+            "slug": {"help_text": "Stable identifier, also in the page's address."},
+            "title": {"help_text": "The roadmap's name."},
+            "announced_on": {"help_text": "When the roadmap was announced."},
+        }
 
     def get_url(self, roadmap) -> str:
         return self.context["request"].build_absolute_uri(roadmap.get_absolute_url())
@@ -181,18 +206,40 @@ class MilestoneSerializer(serializers.Serializer):
 class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     """Create or change a milestone; every change is recorded in its history."""
 
-    title = serializers.CharField(max_length=300)
-    slug = serializers.SlugField(max_length=120, required=False)
-    workstream = serializers.PrimaryKeyRelatedField(queryset=Workstream.objects.all())
-    authority = serializers.SlugRelatedField(slug_field="acronym", queryset=Authority.objects.all())
-    summary = serializers.CharField(allow_blank=True, required=False, max_length=20_000)
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    confidence = serializers.ChoiceField(choices=Confidence.choices, required=False)
+    title = serializers.CharField(max_length=300, help_text="What the milestone is.")
+    slug = serializers.SlugField(
+        max_length=120, required=False, help_text="Identifier; made from the title if left out."
+    )
+    workstream = serializers.PrimaryKeyRelatedField(
+        queryset=Workstream.objects.all(), help_text="The id of its workstream."
+    )
+    authority = serializers.SlugRelatedField(
+        slug_field="acronym",
+        queryset=Authority.objects.all(),
+        help_text="The acronym of the authority that owns it.",
+    )
+    summary = serializers.CharField(
+        allow_blank=True, required=False, max_length=20_000, help_text="Markdown."
+    )
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="Where it stands."
+    )
+    progress = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, help_text="0–100 %."
+    )
+    confidence = serializers.ChoiceField(
+        choices=Confidence.choices, required=False, help_text="How sure the target is."
+    )
     target = TargetField(required=False, help_text="Words (“before Q3 2025”) or an object.")
-    actual_date = serializers.DateField(allow_null=True, required=False)
+    actual_date = serializers.DateField(
+        allow_null=True, required=False, help_text="When it was completed."
+    )
     topics = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Topic.objects.all(), many=True, required=False
+        slug_field="slug",
+        queryset=Topic.objects.all(),
+        many=True,
+        required=False,
+        help_text="Slugs of the topics it concerns.",
     )
     note = serializers.CharField(
         allow_blank=True, required=False, max_length=2000, help_text="Why, for the history."
@@ -225,20 +272,34 @@ class RecordUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
     """Record what happened to a milestone: a note, and any new status, target or progress."""
 
     note = serializers.CharField(max_length=2000, help_text="What happened.")
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    target = TargetField(required=False)
-    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    actual_date = serializers.DateField(allow_null=True, required=False)
+    status = serializers.ChoiceField(
+        choices=Status.choices, required=False, help_text="The new status, if it changed."
+    )
+    target = TargetField(
+        required=False, help_text="The new target, in words (“by Q3 2026”) or as an object."
+    )
+    progress = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, help_text="The new progress, 0–100 %."
+    )
+    actual_date = serializers.DateField(
+        allow_null=True, required=False, help_text="When it was completed, if it was."
+    )
 
 
 class UpdateSerializer(serializers.ModelSerializer):
     """One entry of a milestone's history."""
 
-    milestone = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    kind = serializers.ChoiceField(choices=UpdateKind.choices, read_only=True)
-    description = serializers.CharField(source="describe", read_only=True)
-    old_target = serializers.SerializerMethodField()
-    new_target = serializers.SerializerMethodField()
+    milestone = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The slug of the milestone it changed."
+    )
+    kind = serializers.ChoiceField(
+        choices=UpdateKind.choices, read_only=True, help_text="Created, changed, or a note."
+    )
+    description = serializers.CharField(
+        source="describe", read_only=True, help_text="What changed, in one line."
+    )
+    old_target = serializers.SerializerMethodField(help_text="The target before, if it moved.")
+    new_target = serializers.SerializerMethodField(help_text="The target after, if it moved.")
 
     class Meta:
         model = MilestoneUpdate
@@ -257,6 +318,15 @@ class UpdateSerializer(serializers.ModelSerializer):
             "old_progress",
             "new_progress",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The entry's id; ids grow in the order entries were recorded."},
+            "recorded_at": {"help_text": "When it was recorded."},
+            "note": {"help_text": "Why, as the editor wrote it."},
+            "old_status": {"help_text": "The status before (empty if it did not change)."},
+            "new_status": {"help_text": "The status after (empty if it did not change)."},
+            "old_progress": {"help_text": "The progress before, if it changed."},
+            "new_progress": {"help_text": "The progress after, if it changed."},
+        }
 
     @extend_schema_field(TargetSerializer(allow_null=True))
     def get_old_target(self, update):

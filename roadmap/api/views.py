@@ -56,6 +56,14 @@ class Pages(CursorPagination):
     max_page_size = 100
     ordering = "id"
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        properties = paginated["properties"]
+        properties["next"]["description"] = "The next page's address; null on the last page."
+        properties["previous"]["description"] = "The previous page's address; null on the first."
+        properties["results"]["description"] = "This page's items."
+        return paginated
+
 
 class ApiView:
     """What every endpoint shares: the ``lang`` parameter and the JSON-only parser."""

@@ -101,6 +101,8 @@ def test_several_statuses_and_overdue(api):
         {"changed_since": "yesterday"},
         {"overdue": "perhaps"},
         {"workstream": "abc"},
+        {"workstream": "-4.27e96"},  # found by schemathesis: was a 500
+        {"workstream": "1.5"},
         {"lang": "fr"},
         {"ordering": "password"},
     ],
