@@ -8,10 +8,12 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from roadmap.models import (
+    Dependency,
     Jurisdiction,
     Milestone,
     MilestoneUpdate,
     Roadmap,
+    Source,
     Status,
     Topic,
     UpdateKind,
@@ -193,3 +195,40 @@ def scope_filter(scope) -> dict:
     if isinstance(scope, Jurisdiction):
         return {"authority__jurisdiction": scope}
     return {}
+
+
+@dataclass
+class MilestoneRelations:
+    """Topics, sources and dependencies of some milestones, by milestone id."""
+
+    topics: dict[int, list[str]]
+    sources: dict[int, list[dict]]
+    depends_on: dict[int, list[str]]
+    needed_by: dict[int, list[str]]
+
+
+def milestone_relations(ids: list[int]) -> MilestoneRelations:
+    """Read the related rows of ``ids`` in three queries, as plain values (no model instances)."""
+    relations = MilestoneRelations(*(defaultdict(list) for _ in range(4)))
+    topics = Milestone.topics.through.objects.filter(milestone_id__in=ids).order_by("topic__slug")
+    for milestone, slug in topics.values_list("milestone_id", "topic__slug"):
+        relations.topics[milestone].append(slug)
+    sources = Source.objects.filter(milestone_id__in=ids).order_by("id")
+    for milestone, title, publisher, url, accessed in sources.values_list(
+        "milestone_id", "title", "publisher", "url", "accessed_on"
+    ):
+        relations.sources[milestone].append(
+            {
+                "title": title,
+                "publisher": publisher,
+                "url": url,
+                "accessed_on": accessed.isoformat() if accessed else None,
+            }
+        )
+    links = Dependency.objects.filter(Q(milestone_id__in=ids) | Q(prerequisite_id__in=ids))
+    for milestone, prerequisite, milestone_slug, prerequisite_slug in links.order_by(
+        "id"
+    ).values_list("milestone_id", "prerequisite_id", "milestone__slug", "prerequisite__slug"):
+        relations.depends_on[milestone].append(prerequisite_slug)
+        relations.needed_by[prerequisite].append(milestone_slug)
+    return relations

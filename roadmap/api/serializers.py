@@ -5,7 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from roadmap import services
+from roadmap import selectors, services
 from roadmap.api.fields import TargetField, TargetSerializer, target_data
 from roadmap.models import (
     Authority,
@@ -122,6 +122,18 @@ class SourceSerializer(serializers.Serializer):
     accessed_on = serializers.DateField(allow_null=True, help_text="When it was read.")
 
 
+_MOMENT = serializers.DateTimeField()
+
+
+class MilestonePageSerializer(serializers.ListSerializer):
+    """A page of milestones: their topics, sources and dependencies in three queries."""
+
+    def to_representation(self, data):
+        milestones = list(data)
+        self.child.context["related"] = selectors.milestone_relations([m.pk for m in milestones])
+        return [self.child.to_representation(milestone) for milestone in milestones]
+
+
 class MilestoneSerializer(serializers.Serializer):
     """A milestone as integrators read it; built by hand for speed, the fields are its schema."""
 
@@ -158,8 +170,29 @@ class MilestoneSerializer(serializers.Serializer):
     calendar_url = serializers.URLField(help_text="iCalendar feed of its workstream.")
     history_url = serializers.URLField(help_text="Its change log in the API.")
 
+    class Meta:
+        list_serializer_class = MilestonePageSerializer
+
+    def _links(self) -> dict[str, str]:
+        """Absolute URL patterns for this request, reversed once rather than per milestone."""
+        if "links" not in self.context:
+            build = self.context["request"].build_absolute_uri
+            slug = {"slug": "__slug__"}
+            self.context["links"] = {
+                "url": build(reverse("roadmap:milestone", kwargs=slug)),
+                "history_url": build(reverse("api:milestone-history", kwargs=slug)),
+                "calendar_url": build(
+                    reverse(
+                        "roadmap:workstream-ics",
+                        kwargs={"roadmap": "__roadmap__", "key": "__workstream__"},
+                    )
+                ),
+            }
+        return self.context["links"]
+
     def to_representation(self, milestone: Milestone) -> dict:
-        build = self.context["request"].build_absolute_uri
+        related = self.context.get("related") or selectors.milestone_relations([milestone.pk])
+        links = self._links()
         workstream = milestone.workstream
         roadmap = workstream.roadmap
         return {
@@ -178,28 +211,17 @@ class MilestoneSerializer(serializers.Serializer):
             "workstream": {"id": workstream.pk, "slug": workstream.slug, "title": workstream.title},
             "authority": milestone.authority.acronym,
             "jurisdiction": milestone.authority.jurisdiction.code,
-            "topics": [topic.slug for topic in milestone.topics.all()],
-            "sources": [
-                {
-                    "title": source.title,
-                    "publisher": source.publisher,
-                    "url": source.url,
-                    "accessed_on": source.accessed_on.isoformat() if source.accessed_on else None,
-                }
-                for source in milestone.sources.all()
-            ],
-            "depends_on": [other.slug for other in milestone.depends_on.all()],
-            "needed_by": [other.slug for other in milestone.dependents.all()],
-            "created_at": serializers.DateTimeField().to_representation(milestone.created_at),
-            "updated_at": serializers.DateTimeField().to_representation(milestone.updated_at),
-            "url": build(milestone.get_absolute_url()),
-            "calendar_url": build(
-                reverse(
-                    "roadmap:workstream-ics",
-                    kwargs={"roadmap": roadmap.slug, "key": workstream.slug},
-                )
-            ),
-            "history_url": build(reverse("api:milestone-history", kwargs={"slug": milestone.slug})),
+            "topics": related.topics[milestone.pk],
+            "sources": related.sources[milestone.pk],
+            "depends_on": related.depends_on[milestone.pk],
+            "needed_by": related.needed_by[milestone.pk],
+            "created_at": _MOMENT.to_representation(milestone.created_at),
+            "updated_at": _MOMENT.to_representation(milestone.updated_at),
+            "url": links["url"].replace("__slug__", milestone.slug),
+            "calendar_url": links["calendar_url"]
+            .replace("__roadmap__", roadmap.slug)
+            .replace("__workstream__", workstream.slug),
+            "history_url": links["history_url"].replace("__slug__", milestone.slug),
         }
 
 

@@ -1,7 +1,7 @@
 """The JSON API: anyone reads, editors with the model permissions write, through the services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.utils import translation
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
@@ -115,14 +115,9 @@ class AuthorityViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
 
 
 def milestone_queryset():
-    """Milestones with everything the API shows, in a fixed number of queries per page."""
-    related = Milestone.objects.only("id", "slug")
-    return selectors.milestones().prefetch_related(
-        "topics",
-        "sources",
-        Prefetch("depends_on", queryset=related),
-        Prefetch("dependents", queryset=related),
-    )
+    """Milestones with their workstream, roadmap, authority and jurisdiction in one query; the
+    serializer reads topics, sources and dependencies for a whole page in three more."""
+    return selectors.milestones()
 
 
 @extend_schema_view(
