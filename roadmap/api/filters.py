@@ -1,5 +1,7 @@
 """The milestone list's filters. A value that can't be read is a 400 naming the filter."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -15,6 +17,14 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=2**31 - 1, **kwargs)
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC: any offset the format allows is fine here, even one
+    the database would refuse to store (PostgreSQL stops at ±15:59)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.astimezone(datetime.UTC) if value else value)
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -44,7 +54,7 @@ class MilestoneFilter(django_filters.FilterSet):
         method="filter_overdue",
         help_text="true: only open milestones past their deadline; false: all the others.",
     )
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only milestones changed at or after this time (ISO 8601), for incremental sync.",
@@ -74,7 +84,7 @@ class MilestoneFilter(django_filters.FilterSet):
 
 
 class ChangeFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(
+    since = MomentFilter(
         field_name="recorded_at",
         lookup_expr="gte",
         help_text="Only changes recorded at or after this time (ISO 8601).",

@@ -69,6 +69,10 @@ class AuthoritySerializer(serializers.ModelSerializer):
 
 
 class WorkstreamSerializer(serializers.ModelSerializer):
+    # Declared, not derived from the model, so the schema is the same on every database.
+    position = serializers.IntegerField(
+        read_only=True, min_value=0, help_text="Its place in the roadmap's order."
+    )
     roadmap = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="The slug of the roadmap it belongs to."
     )
@@ -80,7 +84,6 @@ class WorkstreamSerializer(serializers.ModelSerializer):
             "id": {"help_text": "The workstream's id (used when writing milestones)."},
             "slug": {"help_text": "Identifier, unique within its roadmap."},
             "title": {"help_text": "What the workstream covers."},
-            "position": {"help_text": "Its place in the roadmap's order."},
         }
 
 
@@ -320,6 +323,17 @@ class UpdateSerializer(serializers.ModelSerializer):
     description = serializers.CharField(
         source="describe", read_only=True, help_text="What changed, in one line."
     )
+    slip_days = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="How far the target's end moved: positive is later, negative earlier.",
+    )
+    old_progress = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The progress before, if it changed."
+    )
+    new_progress = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The progress after, if it changed."
+    )
     old_target = serializers.SerializerMethodField(help_text="The target before, if it moved.")
     new_target = serializers.SerializerMethodField(help_text="The target after, if it moved.")
 
@@ -346,8 +360,6 @@ class UpdateSerializer(serializers.ModelSerializer):
             "note": {"help_text": "Why, as the editor wrote it."},
             "old_status": {"help_text": "The status before (empty if it did not change)."},
             "new_status": {"help_text": "The status after (empty if it did not change)."},
-            "old_progress": {"help_text": "The progress before, if it changed."},
-            "new_progress": {"help_text": "The progress after, if it changed."},
         }
 
     @extend_schema_field(TargetSerializer(allow_null=True))

@@ -60,6 +60,20 @@ valid_requests = _operations(GenerationMode.POSITIVE)
 invalid_requests = _operations(GenerationMode.NEGATIVE)
 
 
+@pytest.fixture
+def one_connection():
+    """Keep the test's database connection open across the requests, as Django's test client
+    does: the WSGI app otherwise closes it at the end of each request."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -72,7 +86,7 @@ def demo(django_db_setup, django_db_blocker):
 @valid_requests.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
-def test_valid_requests_are_answered_as_the_schema_says(case, demo):
+def test_valid_requests_are_answered_as_the_schema_says(case, demo, one_connection):
     cache.clear()  # neither the throttle nor the page cache carries over between examples
     response = case.call(app=application)
     # Reading needs no credentials, so a made-up session cookie rightly reads as anonymous:
@@ -85,7 +99,7 @@ def test_valid_requests_are_answered_as_the_schema_says(case, demo):
 @invalid_requests.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
-def test_invalid_requests_never_cause_a_server_error(case, demo):
+def test_invalid_requests_never_cause_a_server_error(case, demo, one_connection):
     cache.clear()
     response = case.call(app=application)
     case.validate_response(response, checks=[not_a_server_error])
