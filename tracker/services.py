@@ -101,7 +101,9 @@ def subscribe(*, email: str, preferences: dict, follows: Follows) -> Delivery:
     if subscriber is None:
         subscriber = Subscriber(email=email)
         _set_preferences(subscriber, preferences)
-        subscriber.full_clean()
+        # The unique address is the database's to enforce: a racing subscribe of the same
+        # address is caught as an IntegrityError below, not reported as a form error.
+        subscriber.full_clean(validate_unique=False, validate_constraints=False)
         try:
             with transaction.atomic():
                 subscriber.save()
