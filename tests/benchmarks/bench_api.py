@@ -10,7 +10,7 @@ pagination) against the same hand-built page served by a bare view.
 
 import json
 
-from common import row, setup_django, timings, write_report
+from common import row, setup_django, throwaway_database, timings, write_report
 
 MILESTONES = 10_000
 
@@ -72,15 +72,8 @@ def measure() -> list[dict]:
 
 def main() -> None:
     setup_django()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database("bench_api"):
         write_report("bench_api", measure())
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ test database, so the database DATABASE_URL names is left as it was.
     python tests/benchmarks/bench_dashboard.py
 """
 
-from common import row, setup_django, timings, write_report
+from common import row, setup_django, throwaway_database, timings, write_report
 
 SIZES = [100, 10_000]
 WORKSTREAMS = 50
@@ -44,16 +44,8 @@ def measure() -> list[dict]:
 
 def main() -> None:
     setup_django()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    # Django's test client needs "testserver" allowed; setup_test_environment() adds it.
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database("bench_dashboard"):
         write_report("bench_dashboard", measure())
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 
-from common import RESULTS, ROOT, row, setup_django, write_report
+from common import RESULTS, ROOT, row, setup_django, throwaway_database, write_report
 
 WORKERS = 2
 SECONDS = 8
@@ -106,32 +106,18 @@ def measure(base: str) -> list[dict]:
 
 def main() -> None:
     setup_django()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
     from tests.benchmarks.datasets import build_roadmap
     from tests.tracker.smtp_sink import free_port
 
-    setup_test_environment()
-    if connection.vendor == "sqlite":
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        connection.settings_dict["TEST"]["NAME"] = str(RESULTS / "bench_http.sqlite3")
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    build_roadmap(milestones=10_000, workstreams=50)
-    db = connection.settings_dict
-    url = (
-        f"sqlite:///{name}"
-        if connection.vendor == "sqlite"
-        else f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
-    )
-    port = free_port()
-    server = serve(url, port)
-    try:
-        write_report("bench_http", measure(f"http://127.0.0.1:{port}"))
-    finally:
-        server.terminate()
-        server.wait(30)
-        connection.creation.destroy_test_db(name, verbosity=0)
+    with throwaway_database("bench_http") as url:
+        build_roadmap(milestones=10_000, workstreams=50)
+        port = free_port()
+        server = serve(url, port)
+        try:
+            write_report("bench_http", measure(f"http://127.0.0.1:{port}"))
+        finally:
+            server.terminate()
+            server.wait(30)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from common import RESULTS, row, setup_django, write_report
+from common import RESULTS, row, setup_django, throwaway_database, write_report
 
 TARGET_BYTES = 20 * 1024 * 1024
 FILE = RESULTS / "agenda_synthetic.xml"
@@ -88,32 +88,21 @@ def importer() -> None:
 def main() -> None:
     setup_django()
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
     rules = write_edition()
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(RESULTS / "bench_import.sqlite3")
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    db = connection.settings_dict
-    url = (
-        f"sqlite:///{name}"
-        if connection.vendor == "sqlite"
-        else f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
-    )
-    connection.close()
     try:
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, __file__, "--import"],
-            env={**os.environ, "DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        with throwaway_database("bench_import") as url:
+            connection.close()
+            result = subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--import"],
+                env={**os.environ, "DATABASE_URL": url},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
     finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
         FILE.unlink(missing_ok=True)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
     size = f"{TARGET_BYTES // 1024 // 1024} MB edition, {rules:,} rules"
     write_report(
         "bench_import",

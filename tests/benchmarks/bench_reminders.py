@@ -11,7 +11,7 @@ dry run (worked out, written, then rolled back).
 
 import datetime
 
-from common import row, setup_django, timings, write_report
+from common import row, setup_django, throwaway_database, timings, write_report
 
 SIZES = [10_000, 100_000]
 SUBSCRIBERS = 1_000
@@ -80,15 +80,8 @@ def measure() -> list[dict]:
 
 def main() -> None:
     setup_django()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database("bench_reminders"):
         write_report("bench_reminders", measure())
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from common import RESULTS, ROOT, row, setup_django, write_report
+from common import ROOT, row, setup_django, throwaway_database, write_report
 
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "100000"))
 BASELINE_MESSAGES = 10_000
@@ -156,46 +156,34 @@ def worker() -> None:
 def main() -> None:
     setup_django()
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    if connection.vendor == "sqlite":
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        connection.settings_dict["TEST"]["NAME"] = str(RESULTS / "bench_tracker.sqlite3")
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     sink, port = start_sink()
     try:
-        build(SUBSCRIBERS)
-        ceiling = baseline(port)
-        db = connection.settings_dict
-        url = (
-            f"sqlite:///{name}"
-            if connection.vendor == "sqlite"
-            else f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
-        )
-        connection.close()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-            # The worker runs with production settings, as a deployed one would.
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-        }
-        # BENCH_PROFILE=file.prof profiles the worker with cProfile.
-        profile = os.environ.get("BENCH_PROFILE")
-        profile = ["-m", "cProfile", "-o", profile] if profile else []
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, *profile, __file__, "--worker"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        with throwaway_database("bench_tracker") as url:
+            build(SUBSCRIBERS)
+            ceiling = baseline(port)
+            connection.close()
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+                # The worker runs with production settings, as a deployed one would.
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
+            }
+            # BENCH_PROFILE=file.prof profiles the worker with cProfile.
+            profile = os.environ.get("BENCH_PROFILE")
+            profile = ["-m", "cProfile", "-o", profile] if profile else []
+            result = subprocess.run(  # noqa: S603
+                [sys.executable, *profile, __file__, "--worker"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
     finally:
         sink.terminate()
-        connection.creation.destroy_test_db(name, verbosity=0)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
     per_second = figures["sent"] / figures["seconds"]
     per_thousand = figures["queries"] / figures["sent"] * 1000
     label = f"{SUBSCRIBERS:,} subscribers, one period"

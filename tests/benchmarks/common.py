@@ -6,6 +6,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -63,3 +64,30 @@ def write_report(name: str, rows: list[dict]) -> None:
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
     for item in rows:
         print(f"{item['figure']}: median {item['median']:.4g} {item['unit']}", flush=True)
+
+
+@contextmanager
+def throwaway_database(name: str):
+    """Create a test database for the benchmark ``name``, yield a DATABASE_URL other processes
+    can open it with, and destroy it afterwards, so the database DATABASE_URL names is untouched.
+
+    On SQLite the database is a file under var/bench (an in-memory one would be invisible to a
+    second process); on PostgreSQL it is ``test_<name of the configured database>``.
+    """
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    if connection.vendor == "sqlite":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        connection.settings_dict["TEST"]["NAME"] = str(RESULTS / f"{name}.sqlite3")
+    created = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{created}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{created}"
+    try:
+        yield url
+    finally:
+        connection.creation.destroy_test_db(created, verbosity=0)
