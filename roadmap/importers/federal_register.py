@@ -21,14 +21,13 @@ from django.utils.text import slugify
 
 from roadmap import services
 from roadmap.importers.cleaning import clean_line
+from roadmap.importers.records import record_with_source, us_authority, us_roadmap
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.importers.unified_agenda import ROADMAP_SLUG as AGENDA_SLUG
 from roadmap.models import (
     Authority,
     Confidence,
-    Jurisdiction,
     Milestone,
-    Roadmap,
     Status,
     Workstream,
 )
@@ -69,33 +68,22 @@ def read_documents(stream: BinaryIO) -> list[dict]:
 class _Importer:
     def __init__(self, report: ImportReport):
         self.report = report
-        self.jurisdiction, _ = Jurisdiction.objects.get_or_create(
-            code="US", defaults={"name": "United States"}
-        )
-        office, _ = Authority.objects.get_or_create(
-            acronym="OFR",
-            defaults={"jurisdiction": self.jurisdiction, "name": "Office of the Federal Register"},
-        )
-        self.roadmap, _ = Roadmap.objects.get_or_create(
+        self.roadmap = us_roadmap(
             slug=ROADMAP_SLUG,
-            defaults={
-                "title": "US Federal Register documents",
-                "authority": office,
-                "summary": "Comment deadlines and effective dates of documents published in the "
-                "Federal Register, imported from its API.",
-            },
+            title="US Federal Register documents",
+            summary="Comment deadlines and effective dates of documents published in the Federal "
+            "Register, imported from its API.",
+            lead={"acronym": "OFR", "name": "Office of the Federal Register"},
         )
 
     def authority(self, agency: dict) -> Authority:
         slug = clean_line(agency.get("slug")) or "federal-agency"
         name = clean_line(agency.get("name") or agency.get("raw_name")) or slug
-        acronym = "".join(word[0] for word in name.split() if word[0].isupper())[:20] or slug[:20]
-        authority = Authority.objects.filter(name__iexact=name).first()
-        if authority is None:
-            authority, _ = Authority.objects.get_or_create(
-                acronym=acronym, defaults={"jurisdiction": self.jurisdiction, "name": name}
-            )
-        return authority
+        known = Authority.objects.filter(name__iexact=name).first()
+        if known is not None:
+            return known
+        acronym = "".join(word[0] for word in name.split() if word[0].isupper()) or slug
+        return us_authority(acronym, name)
 
     def tracked_rule(self, rins: list[str]) -> Workstream | None:
         slugs = [rin.lower() for rin in rins]
@@ -157,13 +145,12 @@ class _Importer:
         for milestone in steps.order_by("target_end", "pk"):
             action = milestone.slug.removeprefix(f"ua-{rule.slug}-")
             if action.startswith(prefixes) and "comment" not in action:
-                added = services.source_add(milestone=milestone, **source)
-                services.milestone_record_update(
-                    milestone=milestone,
+                record_with_source(
+                    milestone,
+                    source,
+                    f"Published as {source['title']}.",
                     status=Status.COMPLETED,
                     actual_date=published,
-                    source=added,
-                    note=f"Published as {source['title']}.",
                 )
                 self.report.changed.append(f"{milestone.title}: completed on {published}")
                 return
@@ -186,10 +173,7 @@ class _Importer:
             self.report.unchanged += 1
         else:
             before = existing.target
-            added = services.source_add(milestone=existing, **source)
-            services.milestone_record_update(
-                milestone=existing, target=target, source=added, note="Federal Register update."
-            )
+            record_with_source(existing, source, "Federal Register update.", target=target)
             self.report.changed.append(f"{title}: {before.words()} → {target.words()}")
 
 

@@ -25,13 +25,12 @@ from django.utils.text import slugify
 
 from roadmap import services
 from roadmap.importers.cleaning import BadDate, clean_line, clean_text, split_action
+from roadmap.importers.records import record_with_source, us_authority, us_roadmap
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.models import (
     Authority,
     Confidence,
-    Jurisdiction,
     Milestone,
-    Roadmap,
     Status,
     Workstream,
 )
@@ -163,38 +162,21 @@ class AgendaReader:
 class _Importer:
     def __init__(self, report: ImportReport):
         self.report = report
-        united_states, _ = Jurisdiction.objects.get_or_create(
-            code="US", defaults={"name": "United States"}
-        )
-        self.jurisdiction = united_states
-        oira, _ = Authority.objects.get_or_create(
-            acronym="OIRA",
-            defaults={
-                "jurisdiction": united_states,
+        self.roadmap = us_roadmap(
+            slug=ROADMAP_SLUG,
+            title="US Unified Agenda of Regulatory and Deregulatory Actions",
+            summary="Each rule of the agencies' semiannual agenda, with its timetable, imported "
+            "from reginfo.gov; every edition updates the dates.",
+            lead={
+                "acronym": "OIRA",
                 "name": "Office of Information and Regulatory Affairs",
                 "website": "https://www.reginfo.gov",
             },
         )
-        self.roadmap, _ = Roadmap.objects.get_or_create(
-            slug=ROADMAP_SLUG,
-            defaults={
-                "title": "US Unified Agenda of Regulatory and Deregulatory Actions",
-                "authority": oira,
-                "summary": "Each rule of the agencies' semiannual agenda, with its timetable, "
-                "imported from reginfo.gov; every edition updates the dates.",
-            },
-        )
 
     def authority(self, rule: Rule) -> Authority:
-        acronym = (rule.agency_acronym or rule.agency_code or "US agency")[:20]
-        authority, _ = Authority.objects.get_or_create(
-            acronym=acronym,
-            defaults={
-                "jurisdiction": self.jurisdiction,
-                "name": rule.agency_name or acronym,
-            },
-        )
-        return authority
+        acronym = rule.agency_acronym or rule.agency_code or "US agency"
+        return us_authority(acronym, rule.agency_name or acronym)
 
     def workstream(self, rule: Rule) -> Workstream:
         workstream, created = Workstream.objects.get_or_create(
@@ -254,13 +236,7 @@ class _Importer:
             self.report.unchanged += 1
             return
         before = milestone.target
-        added = services.source_add(milestone=milestone, **source)
-        services.milestone_record_update(
-            milestone=milestone,
-            source=added,
-            note=f"Unified Agenda, edition {rule.edition}.",
-            **changes,
-        )
+        record_with_source(milestone, source, f"Unified Agenda, edition {rule.edition}.", **changes)
         slip = before.slip_days(step.target) if "target" in changes else None
         what = [f"target {before.words()} → {step.target.words()}"] if "target" in changes else []
         if slip:
