@@ -170,19 +170,11 @@ def record(deliveries: list[Delivery], outcome: Outcome) -> None:
             state=DeliveryState.SKIPPED, claim=None
         )
     by_id = {d.pk: d for d in deliveries}
-    for pk, error in outcome.errors.items():
-        logger.warning(
-            "delivery %s to subscriber %s not sent: %s", pk, by_id[pk].subscriber_id, error
+    for pk in outcome.refused:
+        Delivery.objects.filter(pk=pk).update(
+            state=DeliveryState.FAILED, claim=None, last_error=outcome.errors[pk]
         )
-    if outcome.refused:
-        for pk in outcome.refused:
-            Delivery.objects.filter(pk=pk).update(
-                state=DeliveryState.FAILED, claim=None, last_error=outcome.errors[pk]
-            )
-        services.suspend(
-            {by_id[pk].subscriber_id for pk in outcome.refused},
-            reason=outcome.errors[outcome.refused[0]],
-        )
+        services.suspend([by_id[pk].subscriber_id], reason=outcome.errors[pk])
     if outcome.retry:
         error = next(
             (outcome.errors[pk] for pk in outcome.retry if pk in outcome.errors), "not sent"
@@ -192,6 +184,32 @@ def record(deliveries: list[Delivery], outcome: Outcome) -> None:
         )
     for claim in {d.claim for d in deliveries if d.claim}:
         journal.discard(claim)
+    _log(deliveries, outcome)
+
+
+def _log(deliveries: list[Delivery], outcome: Outcome) -> None:
+    """One line per delivery, in key=value form a log pipeline can parse."""
+    results = {
+        **dict.fromkeys(outcome.sent, "sent"),
+        **dict.fromkeys(outcome.skipped, "skipped"),
+        **dict.fromkeys(outcome.refused, "refused"),
+        **dict.fromkeys(outcome.retry, "retry"),
+    }
+    for delivery in deliveries:
+        result = results.get(delivery.pk)
+        if result is None:
+            continue
+        error = outcome.errors.get(delivery.pk)
+        level = logging.WARNING if error else logging.INFO
+        logger.log(
+            level,
+            "delivery=%s subscriber=%s kind=%s outcome=%s%s",
+            delivery.pk,
+            delivery.subscriber_id,
+            delivery.kind,
+            result,
+            f" error={error!r}" if error else "",
+        )
 
 
 def give_up(ids: Iterable[int]) -> None:

@@ -1,7 +1,9 @@
 """A real SMTP server for tests: aiosmtpd on a free local port, keeping what it accepts.
 
 Recipients whose local part is ``refuse`` get a permanent 550, ``busy`` a temporary 451, as a
-real mail server would answer for a dead mailbox or a greylisted one.
+real mail server would answer for a dead mailbox or a greylisted one. ``mode`` makes the whole
+server misbehave for a while: "busy" answers every recipient with 451, "drop" hangs up when a
+message's data arrives, without accepting it.
 """
 
 import asyncio
@@ -21,12 +23,15 @@ def free_port() -> int:
 class Sink:
     def __init__(self, delay: float = 0):
         self.delay = delay
+        self.mode = "ok"
         self.messages = []
         self.sessions = set()
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.partition("@")[0]
+        if self.mode == "busy":
+            return "451 4.3.2 System busy, try again later"
         if local == "refuse":
             return "550 5.1.1 No such mailbox"
         if local == "busy":
@@ -35,6 +40,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.mode == "drop":
+            server.transport.close()
+            return "421 4.4.2 Connection dropped"
         if self.delay:
             await asyncio.sleep(self.delay)
             # Let a pending "connection lost" be noticed before accepting, as a server would.

@@ -284,3 +284,28 @@ def test_a_subscription_made_while_the_broker_is_down_is_kept_and_confirmed_late
         assert tasks.sweep() == 1
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SENT and len(mailoutbox) == 1
+
+
+def test_a_server_busy_then_hanging_up_then_recovered_delivers_each_email_once(readers, smtp_sink):
+    people = readers(4) + readers(1, prefix="refuse")
+    refused = people[-1]
+    refused.email = "refuse@example.com"
+    refused.save()
+    MilestoneFactory()
+    ids = _digests(people)
+    smtp_sink.handler.mode = "busy"
+    outcome = sending.send_claimed(sending.claim(ids))
+    assert sorted(outcome.retry) == sorted(ids) and not smtp_sink.messages
+    smtp_sink.handler.mode = "drop"
+    outcome = sending.send_claimed(sending.claim(ids))
+    assert sorted(outcome.retry) == sorted(ids) and not smtp_sink.messages
+    smtp_sink.handler.mode = "ok"
+    outcome = sending.send_claimed(sending.claim(ids))
+    assert len(outcome.sent) == 4 and len(outcome.refused) == 1
+    recipients = [message["To"] for message in smtp_sink.messages]
+    assert sorted(recipients) == sorted(p.email for p in people[:4])
+    failed = Delivery.objects.get(subscriber=refused)
+    assert failed.state == DeliveryState.FAILED and failed.attempts == 3
+    with time_machine.travel(timezone.now() + tasks.LOST_AFTER_RETRY * 2):
+        assert tasks.sweep() == 0  # a refused address is not retried forever
+    assert len(smtp_sink.messages) == 4
