@@ -11,6 +11,7 @@ pre-built messages over one connection (the ceiling for this machine).
     python tests/benchmarks/bench_tracker.py      # BENCH_SUBSCRIBERS=10000 for a quick run
 """
 
+import datetime
 import json
 import os
 import resource
@@ -22,10 +23,9 @@ from common import ROOT, row, setup_django, throwaway_database, write_report
 
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "100000"))
 BASELINE_MESSAGES = 10_000
-SEND_HOUR = 6
 
 
-def build(count: int) -> None:
+def build(count: int, send_hour: int) -> None:
     import datetime
     import itertools
 
@@ -54,7 +54,7 @@ def build(count: int) -> None:
             subscriber = Subscriber(
                 email=f"reader{n}@bench.example",
                 timezone="UTC",
-                send_hour=SEND_HOUR,
+                send_hour=send_hour,
                 digest_frequency="daily",
                 reminder_days=[],
                 follows_everything=kind == "everything",
@@ -112,11 +112,8 @@ def baseline(port: int) -> float:
 
 def worker() -> None:
     """Run one beat tick's dispatch and every batch it queues, in this one process."""
-    import datetime
-
     setup_django()
     from django.db import connection
-    from django.utils import timezone
 
     from config.celery import app
     from tracker.dispatch import dispatch
@@ -129,9 +126,7 @@ def worker() -> None:
         queries += 1
         return execute(sql, params, many, context)
 
-    now = timezone.now().replace(hour=SEND_HOUR, minute=1, second=0, microsecond=0)
-    if now < timezone.now() - datetime.timedelta(hours=1):
-        now += datetime.timedelta(days=1)
+    now = datetime.datetime.fromisoformat(sys.argv[-1])
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         plan = dispatch(now)
@@ -160,7 +155,10 @@ def main() -> None:
     sink, port = start_sink()
     try:
         with throwaway_database("bench_tracker") as url:
-            build(SUBSCRIBERS)
+            # The tick comes in the next hour, so every change made now is before it.
+            tick = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+            tick = tick.replace(minute=1, second=0, microsecond=0)
+            build(SUBSCRIBERS, send_hour=tick.hour)
             ceiling = baseline(port)
             connection.close()
             env = {
@@ -175,7 +173,7 @@ def main() -> None:
             profile = os.environ.get("BENCH_PROFILE")
             profile = ["-m", "cProfile", "-o", profile] if profile else []
             result = subprocess.run(  # noqa: S603
-                [sys.executable, *profile, __file__, "--worker"],
+                [sys.executable, *profile, __file__, "--worker", tick.isoformat()],
                 env=env,
                 capture_output=True,
                 text=True,
