@@ -29,7 +29,7 @@ run: install
 	$(LOCAL_ENV) $(BIN)/python manage.py load_demo_roadmap
 	$(LOCAL_ENV) $(BIN)/python manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops the web server, worker and beat)"
-	$(LOCAL_ENV) PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile
+	$(LOCAL_ENV) PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --no-prefix -f Procfile
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -143,8 +143,12 @@ STORAGES = {
 }
 
 # Mail: files under var/mail unless EMAIL_URL names an SMTP server.
-EMAIL_URL = env.str("EMAIL_URL", default="") or f"filemail://{VAR_DIR / 'mail'}"
-vars().update(env.email_url_config(EMAIL_URL))
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url_config(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Regulatory Roadmap <roadmap@localhost>"
 )

@@ -21,3 +21,5 @@ urlpatterns = [
     path("subscribe/", include("tracker.urls")),
     path("", include("roadmap.urls")),
 ]
+
+handler404 = "config.errors.not_found"

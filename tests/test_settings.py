@@ -57,7 +57,8 @@ def test_embedded_defaults_need_no_server():
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "", "REDIS_URL": "", "EMAIL_URL": ""}
     code = (
         "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND)"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND,"
+        " s.EMAIL_FILE_PATH == s.VAR_DIR / 'mail', s.VAR_DIR.is_absolute())"
     )
 
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
@@ -66,6 +67,8 @@ def test_embedded_defaults_need_no_server():
         "django.db.backends.sqlite3",
         "filesystem://",
         "django.core.mail.backends.filebased.EmailBackend",
+        "True",  # mail lands in var/mail, not in a path relative to the working directory
+        "True",
     ], result.stderr
 
 

@@ -272,3 +272,16 @@ def test_a_page_of_100_milestones_runs_a_constant_number_of_queries(
         response = api.get(LIST, {"page_size": 100, "roadmap": "bench-roadmap"})
 
     assert len(response.json()["results"]) == 100
+
+
+@pytest.mark.parametrize("path", ["/api/v1/milestones/a.b/history/", "/api/v1/authorities/A.B/"])
+def test_an_address_under_the_api_that_matches_nothing_is_a_json_404(client, path):
+    # Found by schemathesis: a dot in a slug fell through to the site's HTML 404 page.
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_the_site_keeps_its_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "text/html" in response["Content-Type"]
