@@ -227,62 +227,55 @@ def dispatch(
     With ``dry_run`` everything is worked out the same way and then rolled back; ``describe``
     keeps a line per delivery for the operator to read.
     """
-    from tracker.tasks import enqueue
-
     now = now or timezone.now()
     plan = Plan(lines=[] if describe or dry_run else None)
-    try:
-        with transaction.atomic():
-            reading = _Reading(kinds)
-            zones = list(Subscriber.objects.active().values_list("timezone", flat=True).distinct())
-            oldest = schedule.slot_start(now - CATCH_UP)
-            first = {}
-            for kind in kinds:
-                last = DispatchSlot.objects.filter(kind=kind).order_by("-starts_at").first()
-                start = last.starts_at + schedule.SLOT if last else schedule.slot_start(now)
-                first[kind] = max(start, oldest)
-            for slot in schedule.slots_between(min(first.values()), now):
-                walking = {k for k in kinds if slot >= first[k] and _claim_slot(k, slot)}
-                plan.slots += len(walking)
-                if walking:
-                    _fan_out(slot, zones, now=now, kinds=walking, plan=plan, reading=reading)
-            if dry_run:
-                raise _DryRun
-            for ids in plan.batches():
-                transaction.on_commit(lambda ids=ids: enqueue(ids))
-    except _DryRun:
-        pass
+    with transaction.atomic():
+        reading = _Reading(kinds)
+        zones = list(Subscriber.objects.active().values_list("timezone", flat=True).distinct())
+        oldest = schedule.slot_start(now - CATCH_UP)
+        first = {}
+        for kind in kinds:
+            last = DispatchSlot.objects.filter(kind=kind).order_by("-starts_at").first()
+            start = last.starts_at + schedule.SLOT if last else schedule.slot_start(now)
+            first[kind] = max(start, oldest)
+        for slot in schedule.slots_between(min(first.values()), now):
+            walking = {k for k in kinds if slot >= first[k] and _claim_slot(k, slot)}
+            plan.slots += len(walking)
+            if walking:
+                _fan_out(slot, zones, now=now, kinds=walking, plan=plan, reading=reading)
+        _finish(plan, dry_run)
     return plan
 
 
 def dispatch_for(subscriber: Subscriber, *, now=None, dry_run: bool = False) -> Plan:
     """Write ``subscriber``'s digest for their current local day now, whatever the hour."""
-    from tracker.tasks import enqueue
-
     now = now or timezone.now()
     plan = Plan(lines=[])
     day = schedule.local_day(now, subscriber.timezone)
-    try:
-        with transaction.atomic():
-            rows = _deliveries_for(
-                [subscriber],
-                {(subscriber.timezone, subscriber.send_hour): day},
-                now=now,
-                kinds={DeliveryKind.DIGEST},
-                reading=_Reading({DeliveryKind.DIGEST}),
-                digested=set(),
-                any_day=True,
-            )
-            if not rows and subscriber.is_active:
-                plan.lines.append(f"{subscriber.email}: nothing changed since the last digest")
-            _write(rows, plan)
-            if dry_run:
-                raise _DryRun
-            transaction.on_commit(lambda: plan.ids and enqueue(plan.ids))
-    except _DryRun:
-        pass
+    with transaction.atomic():
+        rows = _deliveries_for(
+            [subscriber],
+            {(subscriber.timezone, subscriber.send_hour): day},
+            now=now,
+            kinds={DeliveryKind.DIGEST},
+            reading=_Reading({DeliveryKind.DIGEST}),
+            digested=set(),
+            any_day=True,
+        )
+        if not rows and subscriber.is_active:
+            plan.lines.append(f"{subscriber.email}: nothing changed since the last digest")
+        _write(rows, plan)
+        _finish(plan, dry_run)
     return plan
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back."""
+def _finish(plan: Plan, dry_run: bool) -> None:
+    """Inside the dispatch's transaction: roll a dry run back, else queue the batches after
+    the commit."""
+    from tracker.tasks import enqueue  # tasks import this module
+
+    if dry_run:
+        transaction.set_rollback(True)
+        return
+    for ids in plan.batches():
+        transaction.on_commit(lambda ids=ids: enqueue(ids))
