@@ -60,11 +60,44 @@ class Authority(models.Model):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=20, unique=True)
     website = models.URLField(_("website"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent agency"),
+        help_text=_("The department an agency belongs to, as its source names it."),
+    )
+    agenda_code = models.CharField(
+        _("Unified Agenda code"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{1,10}$", _("The agenda's agency code is digits."))],
+        help_text=_("The agency's code in the Unified Agenda (the first part of its RINs)."),
+    )
+    federal_register_slug = models.SlugField(
+        _("Federal Register slug"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The agency's slug in the Federal Register API, e.g. treasury-department."),
+    )
 
     class Meta:
         ordering = ["acronym"]
         verbose_name = _("authority")
         verbose_name_plural = _("authorities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agenda_code__isnull=True) | Q(agenda_code__regex=r"^\d{1,10}$"),
+                name="authority_agenda_code_digits",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="authority_not_own_parent"),
+        ]
 
     def __str__(self):
         return f"{self.acronym} ({self.jurisdiction.code})"
@@ -179,6 +212,14 @@ class Status(models.TextChoices):
         return [s for s in cls.values if s != status]
 
 
+class LegalDeadline(models.TextChoices):
+    """Whether a law or a court, not the authority's own plan, sets the milestone's date."""
+
+    NONE = "", _("none")
+    STATUTORY = "statutory", _("statutory")
+    JUDICIAL = "judicial", _("judicial")
+
+
 class Confidence(models.TextChoices):
     OFFICIAL = "official", _("official")
     REPORTED = "reported", _("reported")
@@ -246,9 +287,17 @@ class MilestoneQuerySet(models.QuerySet):
         """Open milestones whose deadline falls between ``first`` and ``last`` (inclusive)."""
         return self.open().with_deadline().filter(target_end__range=(first, last))
 
+    def listed(self):
+        """Milestones their source still lists (not dropped from a later agenda edition)."""
+        return self.filter(dropped_on__isnull=True)
+
     def overdue(self, today: datetime.date):
-        """Open milestones whose deadline has passed."""
-        return self.open().with_deadline().filter(target_end__lt=today)
+        """Open, still-listed milestones whose deadline has passed.
+
+        A row its source reports as done is completed, and one its source stopped listing is
+        dropped: neither is overdue.
+        """
+        return self.open().listed().with_deadline().filter(target_end__lt=today)
 
 
 class Milestone(models.Model):
@@ -294,6 +343,21 @@ class Milestone(models.Model):
     actual_date = models.DateField(
         _("actual date"), null=True, blank=True, help_text=_("When it was completed.")
     )
+    legal_deadline = models.CharField(
+        _("legal deadline"),
+        max_length=10,
+        choices=LegalDeadline.choices,
+        default=LegalDeadline.NONE,
+        blank=True,
+        help_text=_("Set when a statute or a court sets the date, not the authority's own plan."),
+    )
+    dropped_on = models.DateField(
+        _("dropped on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its source stopped listing it; empty while it is listed."),
+    )
     depends_on = models.ManyToManyField(
         "self",
         through="Dependency",
@@ -329,6 +393,10 @@ class Milestone(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(confidence__in=Confidence.values), name="milestone_confidence_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_deadline__in=LegalDeadline.values),
+                name="milestone_legal_deadline_known",
             ),
             models.CheckConstraint(
                 condition=Q(target_qualifier__in=Qualifier.values),
@@ -382,8 +450,16 @@ class Milestone(models.Model):
     def is_open(self):
         return self.status not in Status.final_values()
 
+    @property
+    def is_listed(self):
+        return self.dropped_on is None
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.is_open and self.target.is_overdue(today or timezone.localdate())
+        return (
+            self.is_open
+            and self.is_listed
+            and self.target.is_overdue(today or timezone.localdate())
+        )
 
     def summary_html(self):
         return render_markdown(self.summary)
@@ -485,7 +561,14 @@ class Source(models.Model):
 class UpdateKind(models.TextChoices):
     CREATED = "created", _("created")
     CHANGED = "changed", _("changed")
+    DROPPED = "dropped", _("dropped by its source")
+    RELISTED = "relisted", _("listed again by its source")
     NOTE = "note", _("note")
+
+    @classmethod
+    def news_values(cls):
+        """The kinds a reader is told about as changes (dashboards, digests, change streams)."""
+        return [cls.CHANGED.value, cls.DROPPED.value, cls.RELISTED.value]
 
 
 class MilestoneUpdate(models.Model):
@@ -543,7 +626,9 @@ class MilestoneUpdate(models.Model):
                 name="update_changes_something",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=UpdateKind.NOTE) | ~Q(note=""), name="update_note_has_text"
+                condition=~Q(kind__in=[UpdateKind.NOTE, UpdateKind.DROPPED, UpdateKind.RELISTED])
+                | ~Q(note=""),
+                name="update_note_has_text",
             ),
             models.CheckConstraint(
                 condition=Q(new_status="") | ~Q(old_status=F("new_status")),
@@ -569,8 +654,12 @@ class MilestoneUpdate(models.Model):
     def describe(self) -> str:
         """Return what changed in one line, in the active language.
 
-        "status planned → completed; target by Q2 2025 → by Q3 2025 (+92 days)".
+        "status planned → completed; target by Q2 2025 → by Q3 2025 (+92 days)". A row its source
+        dropped or listed again is described by the note the importer wrote ("dropped from the
+        agenda in the Fall 2026 edition").
         """
+        if self.kind in (UpdateKind.DROPPED, UpdateKind.RELISTED):
+            return self.note
         parts = []
         if self.new_status:
             old = Status(self.old_status).label if self.old_status else "—"
@@ -590,3 +679,64 @@ class MilestoneUpdate(models.Model):
             old = "—" if self.old_progress is None else f"{self.old_progress}%"
             parts.append(_("progress %(old)s → %(new)s%%") % {"old": old, "new": self.new_progress})
         return "; ".join(str(part) for part in parts)
+
+
+EDITION_PATTERN = r"^\d{4}(0[1-9]|1[0-2])$"
+RIN_PATTERN = r"^\d{4}-[A-Z]{2}\d{2}$"
+
+
+class AgendaRule(models.Model):
+    """A rule of the US Unified Agenda, as the newest edition imported for it describes it.
+
+    Its workstream holds one milestone per row of its timetable. ``edition`` (the agenda's
+    ``PUBLICATION_ID``, YYYYMM) orders observations: an older edition imported later moves nothing.
+    """
+
+    workstream = models.OneToOneField(
+        Workstream, models.CASCADE, related_name="agenda_rule", verbose_name=_("workstream")
+    )
+    rin = models.CharField(
+        _("RIN"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(RIN_PATTERN, _("A RIN looks like 3235-AM12."))],
+        help_text=_("Regulation Identifier Number."),
+    )
+    edition = models.CharField(
+        _("newest edition"),
+        max_length=6,
+        validators=[RegexValidator(EDITION_PATTERN, _("An edition is YYYYMM, e.g. 202504."))],
+        help_text=_("The agenda edition (YYYYMM) that last described this rule."),
+    )
+    agency = models.ForeignKey(
+        Authority, models.PROTECT, related_name="agenda_rules", verbose_name=_("agency")
+    )
+    stage = models.CharField(_("rule stage"), max_length=100, blank=True)
+    priority = models.CharField(_("priority"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["rin"]
+        verbose_name = _("agenda rule")
+        verbose_name_plural = _("agenda rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rin__regex=RIN_PATTERN), name="agenda_rule_rin_well_formed"
+            ),
+            models.CheckConstraint(
+                condition=Q(edition__regex=EDITION_PATTERN), name="agenda_rule_edition_yyyymm"
+            ),
+        ]
+
+    def __str__(self):
+        return self.rin
+
+    @property
+    def edition_name(self) -> str:
+        return edition_name(self.edition)
+
+
+def edition_name(edition: str) -> str:
+    """ "Spring 2025" for 202504: the agenda's own name for an edition (spring or fall)."""
+    year, month = int(edition[:4]), int(edition[4:6])
+    season = _("Spring") if month <= 6 else _("Fall")
+    return f"{season} {year}"
