@@ -1,15 +1,19 @@
 """Fixed-window counters in the cache, to rate-limit subscribing per client and per address.
 
 Rates read like DRF's: "10/hour" is ten in each clock hour. With Redis down the cache ignores
-errors and every request is allowed: a subscribe form that stays up beats one that fails closed.
+errors and every request is allowed, with a warning in the log: a subscribe form that stays up
+beats one that fails closed (each address still has to confirm by email).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
@@ -29,10 +33,16 @@ def allow(scope: str, ident: str, rate: str) -> bool:
     if cache.add(key, 1, seconds):
         return True
     try:
-        return cache.incr(key) <= limit
+        count = cache.incr(key)
     except ValueError:
+        # The window's key expired between add() and incr(): this is its first request.
         cache.add(key, 1, seconds)
         return True
+    if count is None:
+        # The cache is down and ignored the error (django-redis's IGNORE_EXCEPTIONS).
+        logger.warning("rate limit not counted, cache unavailable: scope=%s", scope)
+        return True
+    return count <= limit
 
 
 def client_ip(request) -> str:

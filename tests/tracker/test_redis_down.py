@@ -1,0 +1,71 @@
+"""With the cache's Redis down, subscribing still answers: the rate limits fail open, and say so.
+
+The Redis here is a redis-server this module starts on a free port and kills; the shared one is
+never touched.
+"""
+
+import logging
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.redis_process import RedisProcess
+from tracker.models import Subscriber
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "email": "reader@example.com",
+    "everything": "on",
+    "digest_frequency": "weekly",
+    "digest_weekday": "0",
+    "reminder_days": "7",
+    "timezone": "UTC",
+    "send_hour": "8",
+    "language": "en",
+}
+
+
+@pytest.fixture
+def dead_cache_redis():
+    """Point the cache at a real Redis of our own, then kill it."""
+    with RedisProcess() as server:
+        caches = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": server.url,
+                "OPTIONS": {
+                    "IGNORE_EXCEPTIONS": True,
+                    "SOCKET_CONNECT_TIMEOUT": 0.5,
+                    "SOCKET_TIMEOUT": 0.5,
+                },
+            }
+        }
+        with override_settings(CACHES=caches):
+            from django.core.cache import cache
+
+            cache.set("alive", 1)
+            assert cache.get("alive") == 1
+            server.kill()
+            yield server
+
+
+def test_the_subscribe_page_answers_with_redis_down_and_logs_the_open_limit(
+    client, dead_cache_redis, caplog
+):
+    with caplog.at_level(logging.WARNING, logger="tracker.ratelimit"):
+        response = client.post(reverse("tracker:subscribe"), FORM)
+
+    assert response.status_code == 302
+    assert Subscriber.objects.filter(email="reader@example.com").exists()
+    assert "rate limit not counted" in caplog.text
+
+
+def test_the_subscribe_api_answers_with_redis_down(client, dead_cache_redis, caplog):
+    body = {"email": "desk@example.com", "everything": True, "reminder_days": [7]}
+    with caplog.at_level(logging.WARNING, logger="tracker.ratelimit"):
+        response = client.post(reverse("api-subscribe"), body, content_type="application/json")
+
+    assert response.status_code == 202
+    assert "rate limit not counted" in caplog.text
