@@ -13,7 +13,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     path(f"{settings.ADMIN_URL}login/", throttled_login, name="admin-login"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("roadmap.api.urls")),
     path("api/v1/subscriptions/", subscribe_api, name="api-subscribe"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

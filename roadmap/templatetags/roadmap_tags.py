@@ -1,8 +1,9 @@
-"""Template tags for the roadmap pages: status badges and progress bars."""
+"""Template tags for the roadmap pages: status badges, progress bars, the language links."""
 
 from django import template
 from django.utils.html import format_html
 
+from config.language import LANGUAGE_PARAMETER
 from roadmap.models import Status
 
 register = template.Library()
@@ -22,3 +23,12 @@ def progress_bar(progress: int):
         '<span class="progress-text">{0}%</span>',
         progress,
     )
+
+
+@register.simple_tag(takes_context=True)
+def switch_language_url(context, code: str) -> str:
+    """Return this page's address in the language ``code``, keeping its other parameters."""
+    request = context["request"]
+    query = request.GET.copy()
+    query[LANGUAGE_PARAMETER] = code
+    return f"{request.path}?{query.urlencode()}"

@@ -1,11 +1,14 @@
 """English and Simplified Chinese: the interface, the fuzzy targets and the language switch."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from config.language import switch_language
 from roadmap.targets import Target
 
 pytestmark = pytest.mark.django_db
@@ -47,14 +50,48 @@ def test_dashboard_follows_the_browsers_language(client):
     assert "2025 年第三季度前" in body
 
 
-def test_language_switch_sets_the_language_and_returns_to_the_page(client):
+def test_language_link_sets_the_language_and_returns_to_the_clean_address(client):
     url = reverse("roadmap:milestone", args=["sec-first-phase-public-comment"])
 
-    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": url})
+    response = client.get(url, {"lang": "zh-hans"})
 
     assert response.status_code == 302 and response["Location"] == url
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert "no-store" in response["Cache-Control"]
     page = client.get(url).content.decode()
     assert "历史记录" in page and "计划中" in page
+
+
+def test_language_link_keeps_the_other_parameters(client):
+    response = client.get("/?jurisdiction=EU&lang=zh-hans&status=planned")
+
+    assert response["Location"] == "/?jurisdiction=EU&status=planned"
+
+
+def test_an_unknown_language_is_ignored(client):
+    response = client.get("/compare/?lang=xx-evil")
+
+    assert response.status_code == 302 and response["Location"] == "/compare/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_language_link_never_leaves_the_site():
+    request = RequestFactory().get("/", {"lang": "zh-hans"})
+    request.path = "//evil.example/"
+
+    response = switch_language(lambda request: None)(request)
+
+    assert response["Location"] == "/evil.example/"
+
+
+def test_a_cached_page_offers_the_switch_as_links_without_a_form(client):
+    url = reverse("roadmap:dashboard")
+    client.get(url)  # warm the cache
+
+    body = Client().get(url).content.decode()
+
+    assert 'href="/?lang=zh-hans"' in body
+    assert "csrfmiddlewaretoken" not in body
 
 
 def test_english_and_chinese_pages_are_cached_apart(client):

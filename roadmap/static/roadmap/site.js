@@ -1,10 +1,5 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // Switch language as soon as one is chosen; the button stays for keyboards and no-JS.
-  const select = document.getElementById("language-select");
-  if (select) {
-    select.addEventListener("change", () => select.form.submit());
-  }
   // On the subscribe form, start from the reader's own time zone rather than UTC.
   const zone = document.querySelector(".subscribe-form select[name=timezone]");
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
