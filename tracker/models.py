@@ -171,6 +171,22 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_email", None)
+        if stored is not None and stored.lower() != self.email.lower():
+            # A new address: every link mailed to the old one must stop working.
+            self.secret = new_secret()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "secret"}
+        super().save(*args, **kwargs)
+        self._stored_email = self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_email = instance.__dict__.get("email")
+        return instance
+
     def clean(self):
         self.email = self.email.strip().lower()
 

@@ -22,6 +22,7 @@ from tracker.models import (
     DeliveryState,
     Follow,
     Subscriber,
+    new_secret,
 )
 
 PREFERENCE_FIELDS = (
@@ -156,8 +157,9 @@ def update_preferences(subscriber: Subscriber, *, preferences: dict, follows: Fo
 @transaction.atomic
 def unsubscribe(subscriber: Subscriber) -> bool:
     """Stop every email to ``subscriber``; return False if it had already stopped."""
+    # A new secret: no link mailed before (confirm, preferences) can bring the address back.
     changed = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
-        unsubscribed_at=timezone.now()
+        unsubscribed_at=timezone.now(), secret=new_secret()
     )
     Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.PENDING).exclude(
         kind__in=[DeliveryKind.CONFIRMATION, DeliveryKind.ACCESS]
@@ -188,5 +190,8 @@ def resend(delivery_ids: Iterable[int]) -> int:
 
 
 def request_confirmation(subscriber: Subscriber) -> Delivery:
-    """Send a fresh confirmation link (an editor's action, e.g. to lift a suspension)."""
+    """Send a fresh confirmation link: an editor's action, or a subscriber asking to come back.
+
+    Nothing restarts until the link is followed, which proves the mailbox is theirs and works.
+    """
     return _queue(subscriber, DeliveryKind.CONFIRMATION)

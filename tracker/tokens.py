@@ -2,8 +2,9 @@
 
 A token names the subscriber and carries part of their secret, signed with the site's key and a
 salt per purpose, and stamped with the time it was made. Changing the subscriber's secret (which
-unsubscribing does) makes every older link stop working; a confirmation link lasts days, a
-preferences or unsubscribe link as long as an old email may reasonably be opened.
+unsubscribing and a new address do) makes every older link stop working; a confirmation link
+lasts days, a preferences or unsubscribe link as long as an old email may reasonably be opened.
+The unsubscribed page's "subscribe again" link can only ask for a new confirmation email.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from tracker.models import Subscriber
 
 CONFIRM = "tracker.confirm"
 MANAGE = "tracker.manage"
+RESUBSCRIBE = "tracker.resubscribe"
 MAX_AGE = {
     CONFIRM: datetime.timedelta(days=7),
     MANAGE: datetime.timedelta(days=400),
+    RESUBSCRIBE: datetime.timedelta(days=1),
 }
 
 

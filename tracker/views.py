@@ -115,10 +115,8 @@ def manage(request, token):
         return _bad_link(request, error)
     status = 200
     if request.method == "POST" and request.POST.get("action") == "resubscribe":
-        # The link was mailed to this address, so following it proves the address is theirs.
-        services.confirm(subscriber)
-        messages.success(request, _("Welcome back: you are subscribed again."))
-        return redirect(request.path)
+        services.request_confirmation(subscriber)
+        return redirect("tracker:subscribe-sent")
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
@@ -148,9 +146,25 @@ def unsubscribe(request, token):
         return _bad_link(request, error)
     if request.method == "POST":
         changed = services.unsubscribe(subscriber)
+        subscriber.refresh_from_db()
         return render(
             request,
             "tracker/unsubscribed.html",
-            {"changed": changed, "token": token, "subscriber": subscriber},
+            {
+                "changed": changed,
+                "subscriber": subscriber,
+                "resubscribe_token": tokens.make_token(subscriber, tokens.RESUBSCRIBE),
+            },
         )
     return render(request, "tracker/unsubscribe.html", {"subscriber": subscriber, "token": token})
+
+
+@require_http_methods(["POST"])
+def resubscribe(request, token):
+    """The unsubscribed page's button: mail a new confirmation link, restart nothing yet."""
+    try:
+        subscriber = tokens.read_token(token, tokens.RESUBSCRIBE)
+    except tokens.BadToken as error:
+        return _bad_link(request, error)
+    services.request_confirmation(subscriber)
+    return redirect("tracker:subscribe-sent")
