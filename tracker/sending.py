@@ -8,7 +8,8 @@
    which claimed rows went out and does not send them again.
 4. **Record**: one UPDATE marks the sent rows; digests move their subscriber's cursor past what
    they covered. Refused addresses (5xx) are suspended; temporary failures go back to pending
-   for the task to retry with backoff.
+   for the task to retry with backoff. Each UPDATE is a compare-and-set on the state and claim it
+   read, so a sweeper or a late worker settling the same claim again changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -107,6 +109,8 @@ def _codes(error: Exception) -> list[int]:
 def send_claimed(deliveries: list[Delivery]) -> Outcome:
     """Send claimed deliveries over one connection and record what happened to each."""
     outcome = Outcome()
+    if not deliveries:
+        return outcome
     batch = Batch(deliveries)
     prepared: dict[int, mail.PreparedEmail] = {}
     messages = []
@@ -118,9 +122,10 @@ def send_claimed(deliveries: list[Delivery]) -> Outcome:
         if id(rendered) not in prepared:
             prepared[id(rendered)] = mail.PreparedEmail(delivery.kind, rendered)
         messages.append((delivery, prepared[id(rendered)]))
+    claim = deliveries[0].claim
     if messages:
-        _send(messages, outcome, journal.Journal(deliveries[0].claim))
-    record(deliveries, outcome)
+        _send(messages, outcome, journal.Journal(claim))
+    record(claim, deliveries, outcome)
     return outcome
 
 
@@ -156,22 +161,28 @@ def _send(messages, outcome: Outcome, sent_journal: journal.Journal) -> None:
         connection.close()
 
 
-def record(deliveries: list[Delivery], outcome: Outcome) -> None:
-    """Write what happened to a claimed batch: sent, skipped, refused for good, or to retry."""
+def record(claim: uuid.UUID, deliveries: list[Delivery], outcome: Outcome) -> None:
+    """Write what happened to a claim's rows: sent, skipped, refused for good, or to retry.
+
+    Every change is a compare-and-set: it touches a row only while the row is still "sending"
+    under ``claim``. A second sweeper, or a worker that outlived its claim, that writes the same
+    claim again changes nothing, so settling a claim is idempotent. The claim's journal is
+    forgotten only once what it told has been committed.
+    """
     now = timezone.now()
+    mine = Delivery.objects.filter(state=DeliveryState.SENDING, claim=claim)
     if outcome.sent:
-        Delivery.objects.filter(pk__in=outcome.sent).update(
+        mine.filter(pk__in=outcome.sent).update(
             state=DeliveryState.SENT, sent_at=now, claim=None, last_error=""
         )
+        # These went out whoever records them; moving a cursor forward twice is harmless.
         sent = set(outcome.sent)
         advance_cursors([d for d in deliveries if d.pk in sent and d.kind == DeliveryKind.DIGEST])
     if outcome.skipped:
-        Delivery.objects.filter(pk__in=outcome.skipped).update(
-            state=DeliveryState.SKIPPED, claim=None
-        )
+        mine.filter(pk__in=outcome.skipped).update(state=DeliveryState.SKIPPED, claim=None)
     by_id = {d.pk: d for d in deliveries}
     for pk in outcome.refused:
-        Delivery.objects.filter(pk=pk).update(
+        mine.filter(pk=pk).update(
             state=DeliveryState.FAILED, claim=None, last_error=outcome.errors[pk]
         )
         services.suspend([by_id[pk].subscriber_id], reason=outcome.errors[pk])
@@ -179,11 +190,10 @@ def record(deliveries: list[Delivery], outcome: Outcome) -> None:
         error = next(
             (outcome.errors[pk] for pk in outcome.retry if pk in outcome.errors), "not sent"
         )
-        Delivery.objects.filter(pk__in=outcome.retry).update(
+        mine.filter(pk__in=outcome.retry).update(
             state=DeliveryState.PENDING, claim=None, last_error=error
         )
-    for claim in {d.claim for d in deliveries if d.claim}:
-        journal.discard(claim)
+    transaction.on_commit(lambda: journal.discard(claim))
     _log(deliveries, outcome)
 
 
@@ -220,25 +230,38 @@ def give_up(ids: Iterable[int]) -> None:
 
 
 def recover_stuck(now: datetime.datetime) -> list[int]:
-    """Settle deliveries whose worker died mid-batch; return the ids to send again.
+    """Settle the claims of workers that died mid-batch; return the ids to send again."""
+    claims = (
+        Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER)
+        .values_list("claim", flat=True)
+        .distinct()
+    )
+    ids: list[int] = []
+    for claim in list(claims):
+        ids += _recover_claim(claim)
+    return ids
 
-    A stuck row that the journal says went out is marked sent, not sent twice; the rest go back
-    to pending.
+
+def _recover_claim(claim: uuid.UUID) -> list[int]:
+    """Settle one stuck claim from its journal; return the ids put back to pending.
+
+    The claim's rows are locked (rows another sweeper holds are skipped), so one sweeper settles
+    them: a stuck row that the journal says went out is marked sent, not sent twice; the rest go
+    back to pending.
     """
-    stuck = list(
-        Delivery.objects.filter(
-            state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER
-        ).select_related("subscriber")
-    )
-    if not stuck:
-        return []
-    went_out = set()
-    for claim in {d.claim for d in stuck}:
-        went_out |= journal.read(claim)
-    outcome = Outcome(
-        sent=[d.pk for d in stuck if d.pk in went_out],
-        retry=[d.pk for d in stuck if d.pk not in went_out],
-    )
-    outcome.errors = dict.fromkeys(outcome.retry, "the worker stopped before sending it")
-    record(stuck, outcome)
+    with transaction.atomic():
+        stuck = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=DeliveryState.SENDING, claim=claim)
+            .select_related("subscriber")
+        )
+        if not stuck:
+            return []
+        went_out = journal.read(claim)
+        outcome = Outcome(
+            sent=[d.pk for d in stuck if d.pk in went_out],
+            retry=[d.pk for d in stuck if d.pk not in went_out],
+        )
+        outcome.errors = dict.fromkeys(outcome.retry, "the worker stopped before sending it")
+        record(claim, stuck, outcome)
     return outcome.retry

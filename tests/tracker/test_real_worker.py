@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,11 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
+from roadmap.targets import Target
 from tests.conftest import service_missing
 from tests.factories import MilestoneFactory
 from tests.tracker.smtp_sink import SmtpSink
-from tracker import dispatch, sending, tasks
+from tracker import dispatch, journal, sending, tasks
 from tracker.models import Delivery, DeliveryKind, DeliveryState, Subscriber
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
@@ -187,3 +189,85 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(queue):
     assert len(recipients) - len(set(recipients)) <= 1
     assert len({message["Message-ID"] for message in sink.messages}) == 150
     assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def _sweepers_at_once(queue: str, env: dict, count: int = 2) -> list[int]:
+    """Start ``count`` sweeper processes that sweep at the same instant; return what each queued."""
+    start_at = time.time() + 3  # after every process has set Django up
+    processes = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "tests.tracker.sweeper_process", queue, str(start_at)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    outputs = [process.communicate(timeout=60)[0] for process in processes]
+    assert all(process.returncode == 0 for process in processes)
+    return [int(output.strip()) for output in outputs]
+
+
+def test_two_sweeper_processes_racing_over_a_stuck_claim_send_each_reminder_once(queue):
+    """A worker sent 151 reminders of a 500-row batch and died; two sweeps fire in one second.
+
+    Each round starts the two sweepers at the same instant over a fresh stuck claim. Whatever
+    their interleaving, the 151 that went out must not go again and the other 349 go once.
+    """
+    week = timezone.localdate() + timezone.timedelta(days=7)
+    with SmtpSink() as sink:
+        worker = Worker(queue, sink)
+        for round_number in range(3):
+            past = timezone.now() - timezone.timedelta(hours=1)
+            subscribers = Subscriber.objects.bulk_create(
+                Subscriber(email=f"r{round_number}-{n}@example.com", confirmed_at=past)
+                for n in range(500)
+            )
+            milestone = MilestoneFactory(target=Target.on_day(week))
+            deliveries = Delivery.objects.bulk_create(
+                Delivery(
+                    subscriber=subscriber,
+                    kind=DeliveryKind.REMINDER,
+                    key=f"reminder:{milestone.pk}:7:{week.isoformat()}",
+                    milestone=milestone,
+                    lead_days=7,
+                    target_end=week,
+                )
+                for subscriber in subscribers
+            )
+            claimed = sending.claim([d.pk for d in deliveries])
+            claim = claimed[0].claim
+            died = journal.Journal(claim).open()
+            for delivery in claimed[:151]:
+                died.add(delivery.pk)
+            died.close()
+            Delivery.objects.filter(claim=claim).update(
+                claimed_at=timezone.now() - sending.STUCK_AFTER * 2
+            )
+
+            requeued = _sweepers_at_once(queue, worker.env)
+            assert sum(requeued) == 349, requeued  # one sweeper settled it, the other found none
+
+            worker.start()
+            try:
+                wait_for(
+                    lambda claimed=claimed: (
+                        not Delivery.objects.filter(
+                            pk__in=[d.pk for d in claimed], state=DeliveryState.PENDING
+                        ).exists()
+                    ),
+                    seconds=60,
+                    what="the re-queued reminders to go",
+                )
+                time.sleep(0.5)
+            finally:
+                worker.stop()
+            received = Counter(message["To"] for message in sink.messages)
+            went_before = {d.subscriber.email for d in claimed[:151]}
+            rest = {d.subscriber.email for d in claimed[151:]}
+            assert not went_before & set(received)
+            assert {email for email in received if email in rest} == rest
+            assert all(received[email] == 1 for email in rest)
+            states = Delivery.objects.filter(pk__in=[d.pk for d in claimed])
+            assert set(states.values_list("state", flat=True)) == {DeliveryState.SENT}

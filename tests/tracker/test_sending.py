@@ -5,12 +5,12 @@ from unittest import mock
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
 from roadmap.models import Roadmap
+from roadmap.targets import Target
 from tests.factories import MilestoneFactory, RoadmapFactory, WorkstreamFactory
-from tracker import mail, sending, services, tasks
+from tracker import journal, mail, sending, services, tasks
 from tracker.models import Delivery, DeliveryKind, DeliveryState, Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -209,13 +209,71 @@ def test_equal_digests_are_rendered_once_and_a_batch_costs_a_fixed_number_of_que
     assert render.call_count == 3  # everything, the first roadmap, the second
 
 
-def test_the_sent_journal_is_cleared_once_the_database_knows(readers):
+def test_the_sent_journal_is_cleared_once_the_database_knows(
+    readers, smtp_sink, django_capture_on_commit_callbacks
+):
     [person] = readers(1)
     MilestoneFactory()
     [pk] = _digests([person])
-    sending.send_claimed(sending.claim([pk]))
-    assert cache.get(f"tracker:sent:{pk}") is None
+    [claimed] = sending.claim([pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        sending.send_claimed([claimed])
+        assert journal.read(claimed.claim) == {pk}  # kept until the record is committed...
+    for callback in callbacks:
+        callback()
+    assert journal.read(claimed.claim) == set()  # ...and forgotten once the database knows
     assert Delivery.objects.get(pk=pk).sent_at is not None
+
+
+def _reminders(subscribers, milestone):
+    return [
+        Delivery.objects.create(
+            subscriber=subscriber,
+            kind=DeliveryKind.REMINDER,
+            key=f"reminder:{milestone.pk}:7:{milestone.target_end.isoformat()}",
+            milestone=milestone,
+            lead_days=7,
+            target_end=milestone.target_end,
+        ).pk
+        for subscriber in subscribers
+    ]
+
+
+def test_a_sweeper_that_read_a_stuck_claim_before_another_settled_it_changes_nothing(
+    readers, smtp_sink, django_capture_on_commit_callbacks
+):
+    """Two sweeps at once: the second read the claim's rows, then found its journal deleted.
+
+    Reminders have no digest cursor to save them: only the compare-and-set on the row's state
+    and claim keeps the two that went out from going again.
+    """
+    people = readers(6)
+    week = timezone.localdate() + datetime.timedelta(days=7)
+    milestone = MilestoneFactory(target=Target.on_day(week))
+    claimed = sending.claim(_reminders(people, milestone))
+    claim = claimed[0].claim
+    worker_journal = journal.Journal(claim).open()
+    for delivery in claimed[:2]:  # the worker sent two, then died
+        worker_journal.add(delivery.pk)
+    worker_journal.close()
+    stale = list(Delivery.objects.filter(claim=claim).select_related("subscriber"))
+
+    later = timezone.now() + sending.STUCK_AFTER * 2
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued = sending.recover_stuck(later)
+    assert sorted(requeued) == sorted(d.pk for d in claimed[2:])
+    assert journal.read(claim) == set()
+    # The second sweeper's journal read came after the first forgot it: "nothing went out".
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.record(claim, stale, sending.Outcome(retry=[d.pk for d in stale]))
+        assert sending.recover_stuck(later) == []  # and settling the claim again does nothing
+
+    states = dict(Delivery.objects.values_list("pk", "state"))
+    assert [states[d.pk] for d in claimed[:2]] == [DeliveryState.SENT] * 2
+    assert {states[d.pk] for d in claimed[2:]} == {DeliveryState.PENDING}
+    tasks.send_deliveries(requeued)
+    received = sorted(message["To"] for message in smtp_sink.messages)
+    assert received == sorted(d.subscriber.email for d in claimed[2:])  # once each, no more
 
 
 @pytest.mark.parametrize("email", ["reader@example.com", "reader@bücher.example"])
