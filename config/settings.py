@@ -32,6 +32,7 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 # Our apps first: their translations and templates take precedence over Django's.
 INSTALLED_APPS = [
     "roadmap",
+    "roadmap.sources",
     "tracker",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -159,6 +160,14 @@ UNSUBSCRIBE_MAILTO = env.str("UNSUBSCRIBE_MAILTO", default="")
 # Subscribe attempts allowed per client IP and per email address (the form and the API).
 SUBSCRIBE_RATE_PER_CLIENT = env.str("SUBSCRIBE_RATE_PER_CLIENT", default="20/hour")
 SUBSCRIBE_RATE_PER_ADDRESS = env.str("SUBSCRIBE_RATE_PER_ADDRESS", default="5/hour")
+
+# Watches and imports by URL (roadmap.sources.fetch): what the tracker may fetch, and how politely.
+# "1" opens every address to the fetcher, or a list of networks (10.1.0.0/16,...) only those.
+WATCH_ALLOW_PRIVATE_NETWORKS = env.str("WATCH_ALLOW_PRIVATE_NETWORKS", default="")
+WATCH_TIMEOUT_SECONDS = env.float("WATCH_TIMEOUT_SECONDS", default=30.0)
+WATCH_MAX_MEGABYTES = env.int("WATCH_MAX_MEGABYTES", default=200)
+WATCH_RETRIES = env.int("WATCH_RETRIES", default=3)
+WATCH_REQUESTS_PER_SECOND = env.float("WATCH_REQUESTS_PER_SECOND", default=5.0)
 
 # Security: on by default whenever DEBUG is off, so production passes check --deploy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

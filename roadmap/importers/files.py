@@ -1,28 +1,29 @@
-"""Opening what an editor names: a local file, or a URL fetched only because they gave one."""
+"""Opening what an editor names: a local file, or a URL fetched only because they gave one.
+
+A URL goes through the watches' safe fetcher (``roadmap.sources.fetch``): http(s) only, no
+private, loopback or link-local address (cloud metadata included), each redirect checked again,
+with its timeouts and size limit.
+"""
 
 from __future__ import annotations
 
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 from roadmap.importers.report import ImportFailed
-
-TIMEOUT_SECONDS = 60
+from roadmap.sources.fetch import Fetcher, FetchError
 
 
 @contextmanager
 def open_file_or_url(name: str):
     """Yield a binary stream of ``name`` (a path, or an http(s) URL)."""
-    if name.startswith(("https://", "http://")):
-        headers = {"User-Agent": "roadmap-tracker-import"}
-        request = urllib.request.Request(name, headers=headers)  # noqa: S310 (http/https only)
+    if "://" in name:
         try:
-            response = urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)  # noqa: S310
-        except OSError as error:
+            response = Fetcher().get(name)
+        except FetchError as error:
             raise ImportFailed(f"Could not fetch {name}: {error}") from error
         with response:
-            yield response
+            yield response.body
         return
     path = Path(name)
     if not path.is_file():
