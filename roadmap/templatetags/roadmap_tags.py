@@ -1,6 +1,8 @@
 """Template tags for the roadmap pages: status badges, progress bars, the language links."""
 
 from django import template
+from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict
 from django.utils.html import format_html
 
 from config.language import LANGUAGE_PARAMETER
@@ -29,6 +31,9 @@ def progress_bar(progress: int):
 def switch_language_url(context, code: str) -> str:
     """Return this page's address in the language ``code``, keeping its other parameters."""
     request = context["request"]
-    query = request.GET.copy()
+    try:
+        query = request.GET.copy()
+    except SuspiciousOperation:  # the 400 page of a query string too big to read
+        query = QueryDict(mutable=True)
     query[LANGUAGE_PARAMETER] = code
     return f"{request.path}?{query.urlencode()}"
