@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.nul_bytes import contains_nul
 from roadmap import selectors, services
 from roadmap.api.fields import TargetField, TargetSerializer, target_data
 from roadmap.models import (
@@ -22,7 +23,8 @@ from roadmap.models import (
 
 
 class StrictSerializerMixin:
-    """Refuse fields the serializer doesn't know, instead of silently dropping them."""
+    """Refuse fields the serializer doesn't know, instead of silently dropping them, and NUL
+    characters anywhere in a field (PostgreSQL cannot even look them up)."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -30,6 +32,11 @@ class StrictSerializerMixin:
             if unknown:
                 raise serializers.ValidationError(
                     {name: ["This field is not known here."] for name in sorted(unknown)}
+                )
+            with_nul = sorted(name for name, value in data.items() if contains_nul(value))
+            if with_nul:
+                raise serializers.ValidationError(
+                    {name: ["Null characters are not allowed."] for name in with_nul}
                 )
         return super().to_internal_value(data)
 
