@@ -37,7 +37,7 @@ def test_dashboard_shows_the_demo_roadmap_at_a_glance(client, demo):
     assert "First-phase outputs out for public comment" in page
     assert "by Q3 2025" in page
     assert '<svg class="timeline"' in page
-    assert "No date yet" in page  # the undated lane
+    assert "No date yet" in page  # the list of undated milestones
     due_section = page.split('id="due-heading"')[1].split('id="overdue-heading"')[0]
     assert "First-phase outputs out for public comment" in due_section
 
