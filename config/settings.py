@@ -170,6 +170,10 @@ WATCH_MAX_MEGABYTES = env.int("WATCH_MAX_MEGABYTES", default=200)
 WATCH_RETRIES = env.int("WATCH_RETRIES", default=3)
 WATCH_REQUESTS_PER_SECOND = env.float("WATCH_REQUESTS_PER_SECOND", default=5.0)
 
+# How many proxies in front of the web servers append to X-Forwarded-For: the rate limits take
+# the client's address from the entry the nearest one wrote (0: the connection's own address).
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+
 # Security: on by default whenever DEBUG is off, so production passes check --deploy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -217,6 +221,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="600/minute")},
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

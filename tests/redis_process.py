@@ -4,6 +4,7 @@ Fault tests kill this one, never the shared server on 6379: it runs without pers
 temporary directory, and is killed when the test leaves the ``with`` block.
 """
 
+import contextlib
 import shutil
 import subprocess
 import time
@@ -62,3 +63,28 @@ class RedisProcess:
 
     def __exit__(self, *exc_info):
         self.kill()
+
+
+@contextlib.contextmanager
+def dead_redis_cache():
+    """Point Django's cache at a real Redis of our own, check it works, then kill the server."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    with RedisProcess() as server:
+        caches = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": server.url,
+                "OPTIONS": {
+                    "IGNORE_EXCEPTIONS": True,
+                    "SOCKET_CONNECT_TIMEOUT": 0.5,
+                    "SOCKET_TIMEOUT": 0.5,
+                },
+            }
+        }
+        with override_settings(CACHES=caches):
+            cache.set("alive", 1)
+            assert cache.get("alive") == 1
+            server.kill()
+            yield server

@@ -383,3 +383,27 @@ class DispatchSlot(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in to the admin, counted by the login limits.
+
+    Kept in the database, not the cache, so the limits hold while Redis is down. The user name
+    is stored as a digest: people type passwords into the wrong box.
+    """
+
+    username_digest = models.CharField(_("user name digest"), max_length=64)
+    address = models.CharField(_("client address"), max_length=64)
+    at = models.DateTimeField(_("at"), default=now)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["at"], name="signin_failure_at"),
+            models.Index(fields=["address", "at"], name="signin_failure_address"),
+            models.Index(fields=["username_digest", "at"], name="signin_failure_username"),
+        ]
+
+    def __str__(self):
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M:%S}"

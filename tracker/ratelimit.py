@@ -43,7 +43,3 @@ def allow(scope: str, ident: str, rate: str) -> bool:
         logger.warning("rate limit not counted, cache unavailable: scope=%s", scope)
         return True
     return count <= limit
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.clients import client_address
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
 from tracker import ratelimit, services, tokens
 from tracker.forms import PreferencesForm, SubscribeForm
@@ -44,7 +45,7 @@ def _initial_follows(query) -> dict:
 def subscribe_allowed(request, email: str) -> bool:
     """Count this attempt against the client's and the address's limits."""
     return ratelimit.allow(
-        "subscribe-client", ratelimit.client_ip(request), settings.SUBSCRIBE_RATE_PER_CLIENT
+        "subscribe-client", client_address(request), settings.SUBSCRIBE_RATE_PER_CLIENT
     ) & ratelimit.allow(
         "subscribe-address", email.strip().lower(), settings.SUBSCRIBE_RATE_PER_ADDRESS
     )

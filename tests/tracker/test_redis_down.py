@@ -7,10 +7,9 @@ never touched.
 import logging
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
-from tests.redis_process import RedisProcess
+from tests.redis_process import dead_redis_cache
 from tracker.models import Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -29,26 +28,8 @@ FORM = {
 
 @pytest.fixture
 def dead_cache_redis():
-    """Point the cache at a real Redis of our own, then kill it."""
-    with RedisProcess() as server:
-        caches = {
-            "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
-                "LOCATION": server.url,
-                "OPTIONS": {
-                    "IGNORE_EXCEPTIONS": True,
-                    "SOCKET_CONNECT_TIMEOUT": 0.5,
-                    "SOCKET_TIMEOUT": 0.5,
-                },
-            }
-        }
-        with override_settings(CACHES=caches):
-            from django.core.cache import cache
-
-            cache.set("alive", 1)
-            assert cache.get("alive") == 1
-            server.kill()
-            yield server
+    with dead_redis_cache() as server:
+        yield server
 
 
 def test_the_subscribe_page_answers_with_redis_down_and_logs_the_open_limit(

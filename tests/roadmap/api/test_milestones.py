@@ -285,3 +285,16 @@ def test_an_address_under_the_api_that_matches_nothing_is_a_json_404(client, pat
 def test_the_site_keeps_its_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "text/html" in response["Content-Type"]
+
+
+def test_a_forwarded_for_header_does_not_escape_the_anonymous_limit(api, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    cache.clear()
+    answers = [
+        api.get(LIST, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}", REMOTE_ADDR="198.51.100.7").status_code
+        for n in range(3)
+    ]
+
+    assert answers == [200, 200, 429]
