@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -71,6 +72,12 @@ class PreferencesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    add_milestone = forms.CharField(
+        label=_("Add a milestone"),
+        required=False,
+        max_length=300,
+        help_text=_("Paste the address of the milestone's page."),
+    )
     digest_frequency = forms.ChoiceField(
         label=_("Digest of what changed"),
         choices=DigestFrequency.choices,
@@ -106,6 +113,21 @@ class PreferencesForm(forms.Form):
             wanted = [getattr(item, "slug", item) for item in self.initial.get("milestones", [])]
         self.fields["milestones"].queryset = Milestone.objects.filter(slug__in=wanted[:200])
 
+    def clean_add_milestone(self) -> Milestone | None:
+        """The milestone whose page address (or short name, the end of it) was pasted."""
+        text = self.cleaned_data["add_milestone"].strip()
+        if not text:
+            return None
+        path = urlsplit(text).path
+        slug = path.rpartition("/milestones/")[2].strip("/").partition("/")[0]
+        milestone = Milestone.objects.filter(slug=slug).first()
+        if milestone is None:
+            raise ValidationError(
+                _("No milestone has this address. Copy it from the milestone's page."),
+                code="unknown_milestone",
+            )
+        return milestone
+
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -133,8 +155,14 @@ class PreferencesForm(forms.Form):
             roadmaps=list(data["roadmaps"]),
             workstreams=list(data["workstreams"]),
             jurisdictions=list(data["jurisdictions"]),
-            milestones=list(data["milestones"]),
+            milestones=self._milestones(),
         )
+
+    def _milestones(self) -> list[Milestone]:
+        """The milestones ticked, and the one added by its address if it was not among them."""
+        ticked = list(self.cleaned_data["milestones"])
+        added = self.cleaned_data.get("add_milestone")
+        return [*ticked, added] if added and added not in ticked else ticked
 
     def preferences(self) -> dict:
         names = ("digest_frequency", "digest_weekday", "reminder_days", "timezone", "send_hour")
@@ -143,5 +171,7 @@ class PreferencesForm(forms.Form):
 
 class SubscribeForm(PreferencesForm):
     email = forms.EmailField(label=_("Email address"), max_length=254)
+    # A new subscriber's milestones come ticked from the page that linked here.
+    add_milestone = None
 
     field_order = ["email"]
