@@ -44,7 +44,8 @@ logger = logging.getLogger(__name__)
 
 
 def _unique_name(kind: str, url: str) -> str:
-    base = slugify(f"{kind} {urlsplit(url).hostname or ''}")[:90] or kind
+    host = (urlsplit(url).hostname or "").replace(".", " ")
+    base = slugify(f"{kind} {host}")[:90] or kind
     name, number = base, 2
     while Watch.objects.filter(name=name).exists():
         name, number = f"{base}-{number}", number + 1
