@@ -22,6 +22,7 @@ from roadmap.models import (
     Topic,
     Workstream,
 )
+from roadmap.sources.models import Watch, WatchKind
 from roadmap.targets import Precision, Qualifier, Target
 
 ARTICLE = {
@@ -343,6 +344,29 @@ JAPAN = DemoRoadmap(
 )
 
 DEMO_ROADMAPS = [SEC, MICA_ROADMAP, SINGAPORE, JAPAN]
+# Two watches of the real public sources, disabled until an editor enables them.
+EXAMPLE_WATCHES = [
+    (
+        "sec-federal-register",
+        {
+            "kind": WatchKind.FEDERAL_REGISTER,
+            "url": "https://www.federalregister.gov/api/v1",
+            "agencies": "securities-and-exchange-commission",
+            "document_types": "RULE PRORULE",
+            "since": datetime.date(2025, 1, 21),
+            "every_minutes": 360,
+        },
+    ),
+    (
+        "unified-agenda",
+        {
+            "kind": WatchKind.UNIFIED_AGENDA,
+            "url": "https://www.reginfo.gov/public/do/eAgendaXmlReport",
+            "agencies": "SEC",
+            "every_minutes": 1440,
+        },
+    ),
+]
 
 
 @transaction.atomic
@@ -371,6 +395,8 @@ def load_demo_roadmap() -> int:
     for demo in DEMO_ROADMAPS:
         for milestone in demo.milestones:
             _link_dependencies(milestone)
+    for name, fields in EXAMPLE_WATCHES:
+        Watch.objects.get_or_create(name=name, defaults={**fields, "enabled": False})
     return created
 
 
