@@ -22,7 +22,7 @@ def calendar_milestones(**lookups):
     return (
         selectors.milestones()
         .filter(target_end__isnull=False, **lookups)
-        .annotate(changes=Count("updates", filter=Q(updates__kind=UpdateKind.CHANGED)))
+        .annotate(changes=Count("updates", filter=Q(updates__kind__in=UpdateKind.news_values())))
     )
 
 

@@ -284,8 +284,8 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(target_end__isnull=False).exclude(target_qualifier=Qualifier.NOT_BEFORE)
 
     def due_between(self, first: datetime.date, last: datetime.date):
-        """Open milestones whose deadline falls between ``first`` and ``last`` (inclusive)."""
-        return self.open().with_deadline().filter(target_end__range=(first, last))
+        """Open, still-listed milestones whose deadline falls between ``first`` and ``last``."""
+        return self.open().listed().with_deadline().filter(target_end__range=(first, last))
 
     def listed(self):
         """Milestones their source still lists (not dropped from a later agenda edition)."""

@@ -95,7 +95,10 @@ def dashboard(*, filters: MilestoneFilter, today: datetime.date) -> Dashboard:
     horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     recent = (
         updates()
-        .filter(milestone__in=filters.apply(Milestone.objects.all()), kind=UpdateKind.CHANGED)
+        .filter(
+            milestone__in=filters.apply(Milestone.objects.all()),
+            kind__in=UpdateKind.news_values(),
+        )
         .select_related("milestone__workstream__roadmap", "milestone__authority__jurisdiction")
     )
     return Dashboard(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from roadmap.models import (
     Authority,
     Dependency,
+    LegalDeadline,
     Milestone,
     MilestoneUpdate,
     Source,
@@ -30,7 +31,15 @@ from roadmap.models import (
 from roadmap.targets import Target
 
 # Fields a caller may change freely; status, target and progress go into the history.
-DESCRIPTIVE_FIELDS = ("title", "slug", "summary", "workstream", "authority", "confidence")
+DESCRIPTIVE_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "workstream",
+    "authority",
+    "confidence",
+    "legal_deadline",
+)
 TRACKED_FIELDS = ("status", "target", "progress", "actual_date")
 
 
@@ -56,6 +65,7 @@ def milestone_create(
     status: str = Status.PLANNED,
     progress: int = 0,
     confidence: str = Milestone._meta.get_field("confidence").default,
+    legal_deadline: str = LegalDeadline.NONE,
     target: Target | None = None,
     actual_date: datetime.date | None = None,
     topics: Iterable[Topic] = (),
@@ -78,6 +88,7 @@ def milestone_create(
         status=status,
         progress=progress,
         confidence=confidence,
+        legal_deadline=legal_deadline,
         actual_date=actual_date,
         created_at=at,
         updated_at=at,
@@ -242,6 +253,49 @@ def milestone_set_progress(
     *, milestone: Milestone, progress: int, by: AbstractBaseUser | None = None, note: str = ""
 ) -> Milestone:
     return milestone_record_update(milestone=milestone, by=by, note=note, progress=progress)
+
+
+@transaction.atomic
+def milestone_drop(
+    *,
+    milestone: Milestone,
+    on: datetime.date,
+    note: str,
+    source: Source | None = None,
+    at: datetime.datetime | None = None,
+) -> Milestone:
+    """Record that the milestone's source stopped listing it on ``on`` (``note`` says where).
+
+    A dropped milestone keeps its status and target but is never overdue; it is news, shown in
+    the history, the feeds, the API and the digests. Dropping one already dropped does nothing.
+    """
+    return _set_listing(milestone, on, UpdateKind.DROPPED, note, source, at)
+
+
+@transaction.atomic
+def milestone_relist(
+    *,
+    milestone: Milestone,
+    note: str,
+    source: Source | None = None,
+    at: datetime.datetime | None = None,
+) -> Milestone:
+    """Record that the milestone's source lists it again. Relisting a listed one does nothing."""
+    return _set_listing(milestone, None, UpdateKind.RELISTED, note, source, at)
+
+
+def _set_listing(milestone, dropped_on, kind, note, source, at) -> Milestone:
+    at = at or timezone.now()
+    stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if (stored.dropped_on is None) == (dropped_on is None):
+        return stored
+    stored.dropped_on = dropped_on
+    stored.updated_at = at
+    stored.save(update_fields=["dropped_on", "updated_at"])
+    MilestoneUpdate.objects.create(
+        milestone=stored, kind=kind, recorded_at=at, source=source, note=note
+    )
+    return stored
 
 
 @transaction.atomic

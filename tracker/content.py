@@ -82,8 +82,8 @@ def facts(milestones: QuerySet) -> dict[int, MilestoneFacts]:
 
 
 def with_deadline_before(day: datetime.date) -> dict[int, MilestoneFacts]:
-    """Open milestones whose deadline is on or before ``day`` (an indexed range scan)."""
-    return facts(Milestone.objects.open().with_deadline().filter(target_end__lte=day))
+    """Open, still-listed milestones whose deadline is on or before ``day`` (a range scan)."""
+    return facts(Milestone.objects.open().listed().with_deadline().filter(target_end__lte=day))
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,12 @@ class _Reading:
         if deadlines not in self._due:
             by_deadline = defaultdict(list)
             if deadlines:
-                found = Milestone.objects.open().with_deadline().filter(target_end__in=deadlines)
+                found = (
+                    Milestone.objects.open()
+                    .listed()
+                    .with_deadline()
+                    .filter(target_end__in=deadlines)
+                )
                 for milestone in facts(found).values():
                     by_deadline[milestone.deadline].append(milestone)
             self._due[deadlines] = by_deadline

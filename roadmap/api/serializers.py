@@ -12,6 +12,7 @@ from roadmap.models import (
     Authority,
     Confidence,
     Jurisdiction,
+    LegalDeadline,
     Milestone,
     MilestoneUpdate,
     Roadmap,
@@ -162,6 +163,16 @@ class MilestoneSerializer(serializers.Serializer):
     slip_days = serializers.IntegerField(
         help_text="How far the target's end has moved since it was first set, in days."
     )
+    legal_deadline = serializers.ChoiceField(
+        choices=LegalDeadline.choices,
+        allow_blank=True,
+        help_text="Set when a statute or a court sets the date; empty for the authority's plan.",
+    )
+    dropped_on = serializers.DateField(
+        allow_null=True,
+        help_text="When its source stopped listing it (a row dropped from a later agenda "
+        "edition); null while it is listed. A dropped milestone is never overdue.",
+    )
     roadmap = PlaceSerializer(help_text="The roadmap it belongs to.")
     workstream = WorkstreamRefSerializer(help_text="The workstream it belongs to.")
     authority = serializers.CharField(help_text="The authority's acronym.")
@@ -217,6 +228,8 @@ class MilestoneSerializer(serializers.Serializer):
             "actual_date": milestone.actual_date.isoformat() if milestone.actual_date else None,
             "slip_count": milestone.slip_count,
             "slip_days": milestone.slip_days,
+            "legal_deadline": milestone.legal_deadline,
+            "dropped_on": milestone.dropped_on.isoformat() if milestone.dropped_on else None,
             "roadmap": {"slug": roadmap.slug, "title": roadmap.title},
             "workstream": {"id": workstream.pk, "slug": workstream.slug, "title": workstream.title},
             "authority": milestone.authority.acronym,
@@ -325,7 +338,9 @@ class UpdateSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True, help_text="The slug of the milestone it changed."
     )
     kind = serializers.ChoiceField(
-        choices=UpdateKind.choices, read_only=True, help_text="Created, changed, or a note."
+        choices=UpdateKind.choices,
+        read_only=True,
+        help_text="Created, changed, dropped or listed again by its source, or a note.",
     )
     description = serializers.CharField(
         source="describe", read_only=True, help_text="What changed, in one line."

@@ -2,8 +2,9 @@
 
 Unified Agenda fields come as HTML documents in CDATA, as plain text with ``^P`` paragraph marks,
 with entities, trailing newlines and thin or narrow no-break spaces; timetable dates come as a day
-(``02/15/2026``), a month (``11/00/2026``: never invent a day), ``To Be Determined``, nothing, or,
-in older editions, inside the action's own words (``Comment Period End 2/3/97``).
+(``02/15/2026``), a month (``11/00/2026``: never invent a day), ``To Be Determined`` (or
+``00/00/0000``), nothing, or, in older editions, inside the action's own words (``Comment Period
+End 2/3/97``, ``Final Action (Effective Date 04/01/97)``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,22 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 _DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _IN_ACTION = re.compile(r"\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$")
-UNDETERMINED = {"", "to be determined", "tbd", "undetermined"}
+_IN_PARENTHESES = re.compile(
+    r"\(\s*([A-Za-z][A-Za-z .,'-]*?)\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*\)"
+)
+UNDETERMINED = {"", "to be determined", "tbd", "undetermined", "00/00/0000"}
 
 
 class BadDate(ValueError):
-    """A timetable date that is neither a day, a month nor "to be determined"."""
+    """A timetable date that is neither a day, a month nor "to be determined".
+
+    ``field`` names where the date was written: ``TTBL_DATE``, or ``TTBL_ACTION`` for a date inside
+    the action's words.
+    """
+
+    def __init__(self, message: str, field: str = "TTBL_DATE"):
+        super().__init__(message)
+        self.field = field
 
 
 def clean_text(value: str | None) -> str:
@@ -83,15 +95,28 @@ def parse_timetable_date(text: str | None) -> Target:
         raise BadDate(f"“{value}” is not a day of the calendar") from error
 
 
-def split_action(action: str | None, date: str | None) -> tuple[str, Target]:
-    """The action's words and its target, taking a date written into the action if need be."""
+def _written_day(month: str, day: str, year: str, field: str) -> Target:
+    text = f"{int(month):02d}/{int(day):02d}/{_year(year)}"
+    try:
+        return parse_timetable_date(text)
+    except BadDate as error:
+        raise BadDate(str(error), field) from error
+
+
+def split_row(action: str | None, date: str | None) -> list[tuple[str, Target]]:
+    """A timetable row as (action, target) pairs: the row itself, then any event it names.
+
+    Old editions write dates into the action. A trailing one (``Comment Period End 2/3/97``) is the
+    row's own day, whatever ``TTBL_DATE`` says; one in parentheses (``Final Action (Effective Date
+    04/01/97)``) is another event, a milestone of its own.
+    """
     action = clean_line(action)
-    if clean_line(date):
-        return action, parse_timetable_date(date)
+    named = []
+    for match in _IN_PARENTHESES.finditer(action):
+        named.append((match[1].strip(), _written_day(*match.group(2, 3, 4), "TTBL_ACTION")))
+    action = clean_line(_IN_PARENTHESES.sub(" ", action))
     match = _IN_ACTION.search(action)
     if match:
-        year = _year(match[3])
-        return action[: match.start()].strip(), parse_timetable_date(
-            f"{int(match[1]):02d}/{int(match[2]):02d}/{year}"
-        )
-    return action, Target.undated()
+        own = _written_day(*match.group(1, 2, 3), "TTBL_ACTION")
+        return [(action[: match.start()].strip(), own), *named]
+    return [(action, parse_timetable_date(date)), *named]

@@ -2,11 +2,14 @@
 
 A file is one document or a search page (``{"results": [...]}``). A proposed rule with
 ``comments_close_on`` becomes a "comment period closes" milestone, a rule with ``effective_on`` an
-"effective" one. When the document names a RIN the Unified Agenda import already tracks, its
-milestones go in that rule's workstream, and the matching timetable step (the NPRM for a proposed
-rule, the final rule for a rule) is completed on the publication date. A field that is ``null``
-means "none"; a field that is absent (a search page asked for fewer ``fields[]``) means "not
-said", and nothing is changed on its account.
+"effective" one, each keeping the document's own words about its dates (``dates``). When the
+document names a RIN the Unified Agenda import already tracks, its milestones go in that rule's
+workstream, and the matching timetable step (the NPRM for a proposed rule, the final rule for a
+rule) is completed on the publication date. Agencies are known by their Federal Register slug. A
+field that is ``null`` means "none"; a field that is absent (a search page asked for fewer
+``fields[]``) means "not said", and nothing is changed on its account. A document whose fields
+are not of the documented types refuses the whole file (naming the document, the field and what
+it holds), unless ``skip_invalid`` is given: then the others are imported and it is listed.
 """
 
 from __future__ import annotations
@@ -20,34 +23,80 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from roadmap import services
-from roadmap.importers.cleaning import clean_line
-from roadmap.importers.records import record_with_source, us_authority, us_roadmap
+from roadmap.importers.cleaning import clean_line, clean_text
+from roadmap.importers.records import federal_register_agency, record_with_source, us_roadmap
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.importers.unified_agenda import ROADMAP_SLUG as AGENDA_SLUG
-from roadmap.models import (
-    Authority,
-    Confidence,
-    Milestone,
-    Status,
-    Workstream,
-)
+from roadmap.models import Authority, Confidence, Milestone, Status, Workstream
 from roadmap.targets import Target
 
 ROADMAP_SLUG = "us-federal-register"
 MAX_BYTES = 50 * 1024 * 1024
 MISSING = object()
 STEP_FOR_TYPE = {"Proposed Rule": ("nprm",), "Rule": ("final-rule", "final-action")}
+_TEXT_FIELDS = ("document_number", "title", "type", "citation", "html_url", "dates")
+_DATE_FIELDS = ("publication_date", "comments_close_on", "effective_on")
+
+
+class InvalidDocument(ValueError):
+    """A document whose fields are not what the Federal Register API documents."""
+
+
+def _kind(value) -> str:
+    names = {str: "text", list: "a list", dict: "an object", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
 
 
 def _date(document: dict, name: str):
-    """The date in ``name``: MISSING if absent, None if null, else a date (or ValueError)."""
+    """The date in ``name``: MISSING if absent, None if null, else a date."""
     value = document.get(name, MISSING)
     if value is MISSING or value is None:
         return value
     return datetime.date.fromisoformat(value)
 
 
-def read_documents(stream: BinaryIO) -> list[dict]:
+def validate(document) -> None:
+    """Raise ``InvalidDocument`` naming the first field that is not of its documented type."""
+    if not isinstance(document, dict):
+        raise InvalidDocument(f"expected a document object, got {_kind(document)}")
+    for name in _TEXT_FIELDS:
+        value = document.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InvalidDocument(f"field “{name}” should be text, not {_kind(value)}")
+    for name in _DATE_FIELDS:
+        value = document.get(name)
+        if value is None:
+            continue
+        try:
+            if not isinstance(value, str):
+                raise TypeError
+            datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidDocument(
+                f"field “{name}” should be a date such as 2026-04-12, not “{str(value)[:40]}”"
+            ) from None
+    for name in ("document_number", "title", "publication_date"):
+        if not clean_line(document.get(name) if isinstance(document.get(name), str) else ""):
+            raise InvalidDocument(f"field “{name}” is required")
+    agencies = document.get("agencies")
+    if agencies is not None and not (
+        isinstance(agencies, list) and all(isinstance(agency, dict) for agency in agencies)
+    ):
+        shown = json.dumps(agencies)[:60]
+        raise InvalidDocument(f"field “agencies” should be a list of agency objects, not {shown}")
+    for agency in agencies or []:
+        for name in ("name", "raw_name", "slug"):
+            if agency.get(name) is not None and not isinstance(agency[name], str):
+                raise InvalidDocument(f"an agency's “{name}” should be text")
+    rins = document.get("regulation_id_numbers")
+    if rins is not None and not (isinstance(rins, list) and all(isinstance(r, str) for r in rins)):
+        raise InvalidDocument("field “regulation_id_numbers” should be a list of RINs")
+    info = document.get("regulation_id_number_info")
+    if info is not None and not isinstance(info, dict):
+        raise InvalidDocument("field “regulation_id_number_info” should be an object")
+
+
+def read_documents(stream: BinaryIO) -> list:
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ImportFailed(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.")
@@ -55,6 +104,8 @@ def read_documents(stream: BinaryIO) -> list[dict]:
         parsed = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ImportFailed(f"The file is not JSON (truncated, or XML?): {error}") from error
+    except RecursionError as error:
+        raise ImportFailed("The file nests its JSON too deeply to be a document.") from error
     if isinstance(parsed, dict) and isinstance(parsed.get("results"), list):
         return parsed["results"]
     if isinstance(parsed, dict) and "document_number" in parsed:
@@ -68,22 +119,26 @@ def read_documents(stream: BinaryIO) -> list[dict]:
 class _Importer:
     def __init__(self, report: ImportReport):
         self.report = report
-        self.roadmap = us_roadmap(
-            slug=ROADMAP_SLUG,
-            title="US Federal Register documents",
-            summary="Comment deadlines and effective dates of documents published in the Federal "
-            "Register, imported from its API.",
-            lead={"acronym": "OFR", "name": "Office of the Federal Register"},
-        )
+        self._roadmap = None
+
+    @property
+    def roadmap(self):
+        if self._roadmap is None:
+            self._roadmap = us_roadmap(
+                slug=ROADMAP_SLUG,
+                title="US Federal Register documents",
+                summary="Comment deadlines and effective dates of documents published in the "
+                "Federal Register, imported from its API.",
+                lead={"acronym": "OFR", "name": "Office of the Federal Register"},
+            )
+        return self._roadmap
 
     def authority(self, agency: dict) -> Authority:
-        slug = clean_line(agency.get("slug")) or "federal-agency"
-        name = clean_line(agency.get("name") or agency.get("raw_name")) or slug
-        known = Authority.objects.filter(name__iexact=name).first()
-        if known is not None:
-            return known
-        acronym = "".join(word[0] for word in name.split() if word[0].isupper()) or slug
-        return us_authority(acronym, name)
+        name = clean_line(agency.get("name") or agency.get("raw_name"))
+        slug = slugify(clean_line(agency.get("slug")) or name)[:100] or "federal-agency"
+        if name.isupper():
+            name = name.title()  # raw names come in capitals: "TREASURY DEPARTMENT"
+        return federal_register_agency(slug=slug, name=name or slug)
 
     def tracked_rule(self, rins: list[str]) -> Workstream | None:
         slugs = [rin.lower() for rin in rins]
@@ -94,8 +149,6 @@ class _Importer:
         title = clean_line(document.get("title"))
         kind = clean_line(document.get("type"))
         published = _date(document, "publication_date")
-        if not number or not title or published in (MISSING, None):
-            raise ValueError("document_number, title and publication_date are required")
         agencies = document.get("agencies") or [{}]
         authority = self.authority(agencies[0])
         rins = list(document.get("regulation_id_numbers") or [])
@@ -109,6 +162,7 @@ class _Importer:
             "publisher": "Federal Register",
             "url": document.get("html_url") or "",
         }
+        dates = clean_text(document.get("dates"))
         if rule is not None:
             self.complete_step(rule, kind, published, source)
         closes = _date(document, "comments_close_on")
@@ -116,20 +170,22 @@ class _Importer:
             self.milestone(
                 f"fr-{number}-comments",
                 f"Comment period closes: {title}",
-                Target.on_day(closes),
+                Target.on_day(closes, wording=_wording(dates)),
                 workstream,
                 authority,
                 source,
+                dates,
             )
         effective = _date(document, "effective_on")
         if kind == "Rule" and isinstance(effective, datetime.date):
             self.milestone(
                 f"fr-{number}-effective",
                 f"Effective: {title}",
-                Target.on_day(effective),
+                Target.on_day(effective, wording=_wording(dates)),
                 workstream,
                 authority,
                 source,
+                dates,
             )
 
     def workstream(self, agency: dict, authority: Authority) -> Workstream:
@@ -155,7 +211,7 @@ class _Importer:
                 self.report.changed.append(f"{milestone.title}: completed on {published}")
                 return
 
-    def milestone(self, slug, title, target: Target, workstream, authority, source) -> None:
+    def milestone(self, slug, title, target: Target, workstream, authority, source, dates) -> None:
         existing = Milestone.objects.filter(slug=slug).first()
         if existing is None:
             services.milestone_create(
@@ -163,6 +219,7 @@ class _Importer:
                 authority=authority,
                 title=title[:300],
                 slug=slug,
+                summary=f"Dates, as the document states them: {dates}" if dates else "",
                 confidence=Confidence.OFFICIAL,
                 target=target,
                 sources=[source],
@@ -177,22 +234,41 @@ class _Importer:
             self.report.changed.append(f"{title}: {before.words()} → {target.words()}")
 
 
-def import_federal_register(stream: BinaryIO, *, dry_run: bool = False) -> ImportReport:
-    """Import a document or a search page; all or nothing for the file, a report per document."""
-    documents = read_documents(stream)
-    report = ImportReport(dry_run=dry_run)
+def _wording(dates: str) -> str:
+    """The document's own words about its dates, cut to fit a target's wording."""
+    return dates if len(dates) <= 200 else dates[:199].rstrip() + "…"
+
+
+def import_documents(
+    documents: list, *, skip_invalid: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import parsed documents; all or nothing. Raise ``ImportFailed`` for an invalid document
+    unless ``skip_invalid`` is given; an import that would change nothing writes nothing."""
+    report = ImportReport(unit="documents", dry_run=dry_run)
     with transaction.atomic():
         importer = _Importer(report)
         for position, document in enumerate(documents, 1):
-            if not isinstance(document, dict):
-                report.rejected.append(f"item {position}: not a document object")
-                continue
+            report.read += 1
+            number = document.get("document_number") if isinstance(document, dict) else None
+            name = clean_line(number) if isinstance(number, str) and number else f"item {position}"
             try:
+                validate(document)
                 with transaction.atomic():
                     importer.document(document)
-            except (ValueError, TypeError, ValidationError) as error:
-                name = document.get("document_number") or f"item {position}"
-                report.rejected.append(f"{name}: {error}")
-        if dry_run:
+            except (InvalidDocument, ValueError, ValidationError) as error:
+                problem = f"{name}: {error}"
+                if not skip_invalid:
+                    raise ImportFailed(
+                        f"{problem}. Use --skip-invalid to import the rest without it."
+                    ) from error
+                report.rejected.append(problem)
+        if dry_run or not report.wrote_anything:
             transaction.set_rollback(True)
     return report
+
+
+def import_federal_register(
+    stream: BinaryIO, *, skip_invalid: bool = False, dry_run: bool = False
+) -> ImportReport:
+    """Import a document or a search page from ``stream`` (see ``import_documents``)."""
+    return import_documents(read_documents(stream), skip_invalid=skip_invalid, dry_run=dry_run)

@@ -1,16 +1,32 @@
 """The US Unified Agenda (reginfo.gov XML): each rule's timetable as milestones, kept up to date.
 
 A file is one edition: ``REGINFO_RIN_DATA`` holding a ``RIN_INFO`` per rule. A rule (keyed by its
-RIN) becomes a workstream of the "US Unified Agenda" roadmap; each row of its timetable a
-milestone. Importing a later edition is a new observation of the same timetable: a date that moved
-is recorded as a change (a slip when later) with the edition as its source, and a row that gained a
-Federal Register citation is completed. The file is read as a stream with ``defusedxml`` (no DTDs,
-entities or external references), so a full edition takes bounded memory, and stray control bytes
-that old editions contain are removed (and counted) before the parser sees them.
+RIN) becomes a workstream of the "US Unified Agenda" roadmap with an ``AgendaRule`` saying what
+the agenda says of it (its agency by code, parent agency, stage, priority, newest edition); each
+row of its timetable, and each legal deadline, a milestone. What the rows mean:
+
+- The edition (``PUBLICATION_ID``, YYYYMM) orders observations of a rule. An edition older than
+  the newest one imported for a rule moves nothing; the same edition again changes nothing.
+- A row with an ``FR_CITATION`` is done: completed, officially, with the citation linked.
+- A row dated before the edition's own month is what the agency reports as done, even without a
+  citation: completed with the confidence "reported", never overdue. A later row is a projection.
+- A row that a later edition no longer lists is dropped, and that is news ("dropped from the
+  agenda in the Fall 2026 edition"); listed again, it says so. A date that becomes "To Be
+  Determined" is a recorded change: the date was withdrawn.
+- ``LEGAL_DLINE_LIST`` entries are statutory or judicial deadlines: milestones "by" their date.
+- Dates written into an old edition's action become their own day-precision milestones.
+
+The file is read as a stream with ``defusedxml`` (no DTDs, entities or external references), so a
+full edition takes bounded memory. UTF-16 files (with their byte-order mark) are read; the 0x19
+byte that 2004 editions hold for an apostrophe becomes ’; other control bytes that XML forbids are
+removed and counted. A row or rule that can't be read refuses the whole file, naming the RIN, the
+field and the value, unless ``skip_invalid`` is given: then the rest is imported and the report
+lists what was skipped. An import that would change nothing writes nothing.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import re
 from collections.abc import Iterator
@@ -21,66 +37,119 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.db import transaction
+from django.db.models import Max
 from django.utils.text import slugify
 
 from roadmap import services
-from roadmap.importers.cleaning import BadDate, clean_line, clean_text, split_action
-from roadmap.importers.records import record_with_source, us_authority, us_roadmap
+from roadmap.importers.cleaning import BadDate, clean_line, clean_text, parse_timetable_date
+from roadmap.importers.cleaning import split_row as split_timetable_row
+from roadmap.importers.records import agenda_agency, record_with_source, us_roadmap
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.models import (
+    EDITION_PATTERN,
+    RIN_PATTERN,
+    AgendaRule,
     Authority,
     Confidence,
+    LegalDeadline,
     Milestone,
     Status,
     Workstream,
+    edition_name,
 )
-from roadmap.targets import Target
+from roadmap.targets import Qualifier, Target
 
 ROADMAP_SLUG = "us-unified-agenda"
 RULE_URL = "https://www.reginfo.gov/public/do/eAgendaViewRule?pubId={edition}&RIN={rin}"
-# Bytes XML 1.0 forbids (all but tab, newline and carriage return below 0x20).
-_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 13))
-_RIN = re.compile(r"^\d{4}-[A-Z]{2}\d{2}$")
+CITATION_URL = "https://www.federalregister.gov/citation/{volume}-FR-{page}"
+# Bytes XML 1.0 forbids (all but tab, newline and carriage return below 0x20); 0x19 is mended.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 13, 0x19))
+_MANGLED_APOSTROPHE = b"\x19"
+_RIN = re.compile(RIN_PATTERN)
+_EDITION = re.compile(EDITION_PATTERN)
+_CITATION = re.compile(r"^(\d+)\s*FR\s*(\d+)$", re.IGNORECASE)
+_UTF16_DECLARATION = re.compile(rb"^(\s*<\?xml[^>]*encoding=[\"'])utf-16(le|be)?([\"'])", re.I)
 
 
 class _Cleaned:
-    """A binary stream with XML's forbidden control bytes taken out, counting them."""
+    """A binary stream as UTF-8 that XML accepts: UTF-16 transcoded, 0x19 mended as ’, other
+    forbidden control bytes taken out (and counted)."""
 
     def __init__(self, stream: BinaryIO):
         self.stream = stream
         self.removed = 0
+        self.mended = 0
+        self._decoder = None
+        self._first = True
 
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        cleaned = data.translate(None, _CONTROL)
-        self.removed += len(data) - len(cleaned)
-        return cleaned
+        while True:
+            data = self.stream.read(size)
+            if self._first:
+                self._first = False
+                if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    self._decoder = codecs.getincrementaldecoder("utf-16")()
+            if self._decoder is not None:
+                text = self._decoder.decode(data, final=not data)
+                converted = text.encode("utf-8")
+                data = _UTF16_DECLARATION.sub(rb"\1UTF-8\3", converted) if converted else data
+                if not converted and data:
+                    continue  # half a character so far: read on
+            self.mended += data.count(_MANGLED_APOSTROPHE)
+            data = data.replace(_MANGLED_APOSTROPHE, "’".encode())
+            cleaned = data.translate(None, _CONTROL)
+            self.removed += len(data) - len(cleaned)
+            return cleaned
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    acronym: str
 
 
 @dataclass
 class Step:
     action: str
     target: Target
-    citation: str
+    citation: str = ""
+    legal: str = LegalDeadline.NONE
+    description: str = ""
+    met_on: datetime.date | None = None  # a legal deadline's step, done on this day
 
 
 @dataclass
 class Rule:
     rin: str
     edition: str
-    agency_code: str
-    agency_name: str
-    agency_acronym: str
-    parent_acronym: str
+    agency: Agency
+    parent: Agency | None
     title: str
     abstract: str
     stage: str
+    priority: str
     steps: list[Step] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    skipped_rows: int = 0
+
+    @property
+    def edition_start(self) -> datetime.date:
+        return datetime.date(int(self.edition[:4]), int(self.edition[4:6]), 1)
+
+    @property
+    def identity_problem(self) -> str:
+        """Why this rule can't be imported at all, or ""."""
+        if not _RIN.match(self.rin):
+            return f"RIN “{self.rin}”: not a RIN such as 3235-AM12"
+        if not _EDITION.match(self.edition):
+            return f"{self.rin}: PUBLICATION_ID “{self.edition}”: not an edition such as 202504"
+        return ""
 
     def matches(self, agency: str, rin_prefix: str, keyword: str) -> bool:
-        agencies = {self.agency_acronym.lower(), self.agency_code.lower()}
-        agencies.add(self.parent_acronym.lower())
+        agencies = {self.agency.acronym.lower(), self.agency.code.lower()}
+        if self.parent:
+            agencies.add(self.parent.acronym.lower())
         return (
             (not agency or agency.lower() in agencies)
             and (not rin_prefix or self.rin.startswith(rin_prefix.upper()))
@@ -97,28 +166,61 @@ def _text(element: Element | None, path: str) -> str:
     return (found.text or "") if found is not None else ""
 
 
+def _agency(element: Element | None, rin: str = "") -> Agency | None:
+    if element is None:
+        return None
+    code = clean_line(_text(element, "CODE")) or rin[:4]
+    return Agency(code, clean_line(_text(element, "NAME")), clean_line(_text(element, "ACRONYM")))
+
+
+def _legal_deadline(rule: Rule, info: Element) -> Step:
+    """A ``LEGAL_DLINE_INFO`` as a step "by" its date; raise BadDate for a date or type not read."""
+    kind = clean_line(_text(info, "DLINE_TYPE"))
+    legal = {"statutory": LegalDeadline.STATUTORY, "judicial": LegalDeadline.JUDICIAL}.get(
+        kind.lower()
+    )
+    if legal is None:
+        raise BadDate(f"“{kind}” is neither Statutory nor Judicial", "DLINE_TYPE")
+    try:
+        date = parse_timetable_date(_text(info, "DLINE_DATE"))
+    except BadDate as error:
+        raise BadDate(str(error), "DLINE_DATE") from error
+    if date.is_dated:
+        date = Target(date.precision, date.start, date.end, Qualifier.BY, date.wording)
+    stage = clean_line(_text(info, "DLINE_ACTION_STAGE"))
+    action = f"{legal.label.capitalize()} deadline" + (f": {stage}" if stage else "")
+    return Step(action, date, legal=legal, description=clean_line(_text(info, "DLINE_DESC")))
+
+
 def _rule(element: Element) -> Rule:
-    agency = element.find("AGENCY")
-    parent = element.find("PARENT_AGENCY")
+    rin = clean_line(_text(element, "RIN")).upper()
     rule = Rule(
-        rin=clean_line(_text(element, "RIN")).upper(),
+        rin=rin,
         edition=clean_line(_text(element, "PUBLICATION/PUBLICATION_ID")),
-        agency_code=clean_line(_text(agency, "CODE")),
-        agency_name=clean_line(_text(agency, "NAME")),
-        agency_acronym=clean_line(_text(agency, "ACRONYM")),
-        parent_acronym=clean_line(_text(parent, "ACRONYM")),
+        agency=_agency(element.find("AGENCY"), rin) or Agency(rin[:4], "", ""),
+        parent=_agency(element.find("PARENT_AGENCY")),
         title=clean_line(_text(element, "RULE_TITLE")),
         abstract=clean_text(_text(element, "ABSTRACT")),
         stage=clean_line(_text(element, "RULE_STAGE")),
+        priority=clean_line(_text(element, "PRIORITY_CATEGORY")),
     )
     for row in element.findall("TIMETABLE_LIST/TIMETABLE"):
+        action, date = _text(row, "TTBL_ACTION"), _text(row, "TTBL_DATE")
         try:
-            action, target = split_action(_text(row, "TTBL_ACTION"), _text(row, "TTBL_DATE"))
+            pairs = split_timetable_row(action, date)
         except BadDate as error:
-            rule.problems.append(f"{rule.rin}: timetable row skipped: {error}")
+            value = clean_line(date if error.field == "TTBL_DATE" else action)
+            rule.problems.append(f"{rin}: {error.field} “{value}”: {error}")
             continue
-        if action:
-            rule.steps.append(Step(action, target, clean_line(_text(row, "FR_CITATION"))))
+        citation = clean_line(_text(row, "FR_CITATION"))
+        for position, (words, target) in enumerate(pairs):
+            if words:
+                rule.steps.append(Step(words, target, citation if position == 0 else ""))
+    for info in element.findall("LEGAL_DLINE_LIST/LEGAL_DLINE_INFO"):
+        try:
+            rule.steps.append(_legal_deadline(rule, info))
+        except BadDate as error:
+            rule.problems.append(f"{rin}: {error.field}: {error}")
     return rule
 
 
@@ -128,16 +230,13 @@ class AgendaReader:
     def __init__(self, stream: BinaryIO):
         self.cleaned = _Cleaned(stream)
 
-    @property
-    def control_bytes_removed(self) -> int:
-        return self.cleaned.removed
-
     def rules(self) -> Iterator[Rule]:
-        root = None
+        root, depth = None, 0
         try:
             for event, element in iterparse(
                 self.cleaned, events=("start", "end"), forbid_dtd=True, forbid_entities=True
             ):
+                depth += 1 if event == "start" else -1
                 if root is None:
                     root = element
                     if element.tag != "REGINFO_RIN_DATA":
@@ -145,8 +244,11 @@ class AgendaReader:
                             "This is not a Unified Agenda file: its root element is "
                             f"<{element.tag}>, not <REGINFO_RIN_DATA>."
                         )
-                elif event == "end" and element.tag == "RIN_INFO":
-                    yield _rule(element)
+                elif event == "end" and depth == 1:
+                    # A top-level element is read whole: a rule is taken, and whatever it is,
+                    # it is dropped at once, so memory stays bounded by the largest element.
+                    if element.tag == "RIN_INFO":
+                        yield _rule(element)
                     root.clear()
         except ParseError as error:
             raise ImportFailed(f"The file is not well-formed XML (truncated?): {error}") from error
@@ -158,92 +260,256 @@ class AgendaReader:
         if root is None:
             raise ImportFailed("The file is empty.")
 
+    def notes(self) -> list[str]:
+        notes = []
+        if self.cleaned.mended:
+            notes.append(f"Read {self.cleaned.mended} 0x19 bytes as apostrophes (’).")
+        if self.cleaned.removed:
+            notes.append(
+                f"Removed {self.cleaned.removed} stray control bytes that XML may not hold."
+            )
+        return notes
+
+
+def _citation_source(citation: str) -> dict:
+    match = _CITATION.match(citation)
+    url = CITATION_URL.format(volume=match[1], page=match[2]) if match else ""
+    return {"title": citation[:300], "publisher": "Federal Register", "url": url}
+
 
 class _Importer:
     def __init__(self, report: ImportReport):
         self.report = report
-        self.roadmap = us_roadmap(
-            slug=ROADMAP_SLUG,
-            title="US Unified Agenda of Regulatory and Deregulatory Actions",
-            summary="Each rule of the agencies' semiannual agenda, with its timetable, imported "
-            "from reginfo.gov; every edition updates the dates.",
-            lead={
-                "acronym": "OIRA",
-                "name": "Office of Information and Regulatory Affairs",
-                "website": "https://www.reginfo.gov",
-            },
-        )
+        self._roadmap = None
+        self._agencies: dict[Agency, Authority] = {}
 
-    def authority(self, rule: Rule) -> Authority:
-        acronym = rule.agency_acronym or rule.agency_code or "US agency"
-        return us_authority(acronym, rule.agency_name or acronym)
+    @property
+    def roadmap(self):
+        if self._roadmap is None:
+            self._roadmap = us_roadmap(
+                slug=ROADMAP_SLUG,
+                title="US Unified Agenda of Regulatory and Deregulatory Actions",
+                summary="Each rule of the agencies' semiannual agenda, with its timetable, "
+                "imported from reginfo.gov; every edition updates the dates.",
+                lead={
+                    "acronym": "OIRA",
+                    "name": "Office of Information and Regulatory Affairs",
+                    "website": "https://www.reginfo.gov",
+                },
+            )
+        return self._roadmap
 
-    def workstream(self, rule: Rule) -> Workstream:
-        workstream, created = Workstream.objects.get_or_create(
-            roadmap=self.roadmap,
-            slug=rule.rin.lower(),
-            defaults={"title": f"{rule.rin}: {rule.title}"[:200], "summary": rule.abstract},
-        )
-        if not created and (workstream.summary != rule.abstract):
-            workstream.summary = rule.abstract
-            workstream.save(update_fields=["summary"])
-        return workstream
+    def agency(self, agency: Agency, parent: Authority | None = None) -> Authority:
+        if agency not in self._agencies:
+            self._agencies[agency] = agenda_agency(
+                code=agency.code, name=agency.name, acronym=agency.acronym, parent=parent
+            )
+        return self._agencies[agency]
 
     def rule(self, rule: Rule) -> None:
-        authority = self.authority(rule)
-        workstream = self.workstream(rule)
+        known = AgendaRule.objects.filter(rin=rule.rin).select_related("workstream").first()
+        if known is not None and known.edition > rule.edition:
+            self.report.older += 1
+            return
+        parent = self.agency(rule.parent) if rule.parent and rule.parent.code else None
+        agency = self.agency(rule.agency, parent)
+        workstream = self.workstream(rule, known)
+        existing = {m.slug: m for m in Milestone.objects.filter(workstream=workstream)}
         source = {
-            "title": f"Unified Agenda, edition {rule.edition}"[:300],
+            "title": f"Unified Agenda, {edition_name(rule.edition)} edition ({rule.edition})",
             "publisher": "reginfo.gov",
             "url": RULE_URL.format(edition=rule.edition, rin=rule.rin),
         }
+        self.meet_deadlines(rule)
         seen: dict[str, int] = {}
         for step in rule.steps:
             base = slugify(step.action)[:60] or "step"
             seen[base] = seen.get(base, 0) + 1
             slug = f"ua-{rule.rin.lower()}-{base}" + (f"-{seen[base]}" if seen[base] > 1 else "")
-            self.step(rule, step, slug, workstream, authority, source)
+            self.step(rule, step, existing.pop(slug, None), slug, workstream, agency, source)
+        if known is not None and not rule.skipped_rows:
+            self.drop(rule, [m for m in existing.values() if m.slug.startswith("ua-")], source)
+        self.describe(rule, known, workstream, agency)
 
-    def step(self, rule, step: Step, slug, workstream, authority, source) -> None:
-        done = bool(step.citation)
-        actual = step.target.start if done and step.target.is_dated else None
-        if done and actual is None:
-            actual = datetime.date(int(rule.edition[:4]), int(rule.edition[4:6]), 1)
+    @staticmethod
+    def meet_deadlines(rule: Rule) -> None:
+        """A legal deadline is met when the timetable row of its stage is done ("Final" by the
+        final rule or action, "NPRM" by the NPRM): on that row's day."""
+        done = {}
+        for step in rule.steps:
+            dated = not step.legal and step.target.is_dated
+            if dated and (step.citation or step.target.end < rule.edition_start):
+                done.setdefault(step.action.split()[0].lower(), step.target.start)
+        for step in rule.steps:
+            if step.legal and ": " in step.action:
+                stage = step.action.split(": ", 1)[1].split()[0].lower()
+                step.met_on = done.get(stage)
+
+    def workstream(self, rule: Rule, known: AgendaRule | None) -> Workstream:
+        title = f"{rule.rin}: {rule.title}"[:200]
+        if known is None:
+            workstream, _ = Workstream.objects.get_or_create(
+                roadmap=self.roadmap,
+                slug=rule.rin.lower(),
+                defaults={"title": title, "summary": rule.abstract},
+            )
+        else:
+            workstream = known.workstream
+        if (workstream.title, workstream.summary) != (title, rule.abstract):
+            if workstream.title != title:
+                self.report.changed.append(
+                    f"{rule.rin}: title “{workstream.title}” → “{title}” "
+                    f"({edition_name(rule.edition)} edition)"
+                )
+            workstream.title, workstream.summary = title, rule.abstract
+            workstream.save(update_fields=["title", "summary"])
+        return workstream
+
+    def describe(self, rule: Rule, known: AgendaRule | None, workstream, agency) -> None:
+        """Keep what the agenda says of the rule: its agency, stage, priority, newest edition."""
+        fields = {
+            "agency": agency,
+            "stage": rule.stage[:100],
+            "priority": rule.priority[:200],
+            "edition": rule.edition,
+        }
+        if known is None:
+            AgendaRule.objects.create(workstream=workstream, rin=rule.rin, **fields)
+            self.report.confirmed += 1
+            return
+        if known.stage != fields["stage"] and known.stage:
+            self.report.changed.append(f"{rule.rin}: stage {known.stage} → {rule.stage}")
+        changed = [name for name, value in fields.items() if getattr(known, name) != value]
+        for name in changed:
+            setattr(known, name, fields[name])
+        if changed:
+            known.save(update_fields=changed)
+            self.report.confirmed += 1
+
+    def step(self, rule: Rule, step: Step, milestone, slug, workstream, agency, source) -> None:
+        cited = bool(step.citation)
+        reported = (
+            not cited
+            and not step.legal
+            and step.target.is_dated
+            and step.target.end < rule.edition_start
+        )
+        title = f"{step.action}: {rule.title}"[:300]
+        done = cited or reported or step.met_on is not None
+        if cited:
+            actual = step.target.start if step.target.is_dated else rule.edition_start
+        else:
+            actual = step.target.end if reported else step.met_on
         label = f"{rule.rin} {step.action} ({step.target.words()})"
-        milestone = Milestone.objects.filter(slug=slug).first()
+        name = edition_name(rule.edition)
         if milestone is None:
+            sources = [source] + ([_citation_source(step.citation)] if cited else [])
             services.milestone_create(
                 workstream=workstream,
-                authority=authority,
-                title=f"{step.action}: {rule.title}"[:300],
+                authority=agency,
+                title=title,
                 slug=slug,
-                summary=f"Federal Register: {step.citation}" if done else "",
+                summary=self.summary(rule, step, reported),
                 status=Status.COMPLETED if done else Status.PLANNED,
-                confidence=Confidence.OFFICIAL,
+                confidence=Confidence.REPORTED if reported else Confidence.OFFICIAL,
+                legal_deadline=step.legal,
                 target=step.target,
                 actual_date=actual,
-                sources=[source],
-                note=f"Imported from the Unified Agenda, edition {rule.edition}.",
+                sources=sources,
+                note=f"Imported from the Unified Agenda, {name} edition ({rule.edition}).",
             )
-            self.report.created.append(label)
+            self.report.created.append(label + (" reported done" if reported else ""))
             return
-        changes = {}
+        if milestone.dropped_on is not None:
+            added = services.source_add(milestone=milestone, **source)
+            services.milestone_relist(
+                milestone=milestone, note=f"Listed again in the {name} edition.", source=added
+            )
+            self.report.changed.append(f"{rule.rin} {step.action}: listed again")
+        changes, what = {}, []
         if not milestone.target.same_dates(step.target):
             changes["target"] = step.target
+            slip = milestone.target.slip_days(step.target)
+            if step.target.is_dated:
+                what.append(f"target {milestone.target.words()} → {step.target.words()}")
+                if slip:
+                    what[-1] += f" ({slip:+d} days)"
+            else:
+                what.append(f"date withdrawn ({milestone.target.words()} → to be determined)")
         if done and milestone.status not in Status.final_values():
             changes.update(status=Status.COMPLETED, actual_date=actual)
+            if reported:
+                changes["confidence"] = Confidence.REPORTED
+            what.append(
+                f"completed ({step.citation})" if cited else "reported done" if reported else "met"
+            )
+        if milestone.title != title:
+            changes["title"] = title
+            what.append("rule title corrected")
         if not changes:
-            self.report.unchanged += 1
+            if milestone.dropped_on is None:
+                self.report.unchanged += 1
             return
-        before = milestone.target
-        record_with_source(milestone, source, f"Unified Agenda, edition {rule.edition}.", **changes)
-        slip = before.slip_days(step.target) if "target" in changes else None
-        what = [f"target {before.words()} → {step.target.words()}"] if "target" in changes else []
-        if slip:
-            what[0] += f" ({slip:+d} days)"
-        if "status" in changes:
-            what.append(f"completed ({step.citation})")
+        note = f"Unified Agenda, {name} edition ({rule.edition})."
+        if "target" in changes and not step.target.is_dated:
+            note = f"Date withdrawn (To Be Determined) in the {name} edition ({rule.edition})."
+        if "title" in changes:
+            note += f" Rule title corrected: “{milestone.title}” → “{title}”."
+        if cited and changes.get("status"):
+            services.source_add(milestone=milestone, **_citation_source(step.citation))
+        record_with_source(milestone, source, note, **changes)
         self.report.changed.append(f"{rule.rin} {step.action}: {'; '.join(what)}")
+
+    @staticmethod
+    def summary(rule: Rule, step: Step, reported: bool) -> str:
+        if step.citation:
+            url = _citation_source(step.citation)["url"]
+            cited = f"[{step.citation}]({url})" if url else step.citation
+            return f"Published in the Federal Register at {cited}."
+        if reported:
+            return (
+                f"Reported done by the agency: dated before the {edition_name(rule.edition)} "
+                "edition, without a Federal Register citation."
+            )
+        return step.description
+
+    def drop(self, rule: Rule, unseen: list[Milestone], source: dict, why: str = "") -> None:
+        """Record that the open rows the edition no longer lists were dropped from the agenda."""
+        name = edition_name(rule.edition)
+        for milestone in unseen:
+            if milestone.dropped_on is not None or milestone.status in Status.final_values():
+                continue
+            added = services.source_add(milestone=milestone, **source)
+            services.milestone_drop(
+                milestone=milestone,
+                on=rule.edition_start,
+                note=f"Dropped from the agenda in the {name} edition{why}.",
+                source=added,
+            )
+            self.report.changed.append(f"{milestone.title}: dropped from the {name} edition")
+
+    def drop_unlisted_rules(self, edition: str, agency_codes: set[str], rins: set[str]) -> None:
+        """Drop the open rows of rules an earlier edition listed for the agencies this edition
+        covers, which this edition no longer lists at all."""
+        gone = (
+            AgendaRule.objects.filter(agency__agenda_code__in=agency_codes, edition__lt=edition)
+            .exclude(rin__in=rins)
+            .select_related("workstream")
+        )
+        for agenda_rule in gone.iterator():
+            rule = Rule(agenda_rule.rin, edition, Agency("", "", ""), None, "", "", "", "")
+            source = {
+                "title": f"Unified Agenda, {edition_name(edition)} edition ({edition})",
+                "publisher": "reginfo.gov",
+                "url": RULE_URL.format(edition=edition, rin=agenda_rule.rin),
+            }
+            milestones = Milestone.objects.filter(workstream=agenda_rule.workstream)
+            self.drop(rule, list(milestones), source, " (the rule is no longer listed)")
+
+
+def latest_edition() -> str | None:
+    """The newest edition (YYYYMM) imported for any rule, or None before the first import."""
+    return AgendaRule.objects.aggregate(newest=Max("edition"))["newest"]
 
 
 def import_unified_agenda(
@@ -252,29 +518,43 @@ def import_unified_agenda(
     agency: str = "",
     rin_prefix: str = "",
     keyword: str = "",
+    skip_invalid: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Import one edition; all or nothing. Raise ``ImportFailed`` if the file can't be read."""
-    report = ImportReport(dry_run=dry_run)
+    """Import one edition; all or nothing. Raise ``ImportFailed`` if the file can't be read, or
+    if a rule or row is invalid and ``skip_invalid`` is not given."""
+    report = ImportReport(unit="rules", dry_run=dry_run)
+    filtered = bool(agency or rin_prefix or keyword)
+    editions, agency_codes, rins = set(), set(), set()
     with transaction.atomic():
         importer = _Importer(report)
         reader = AgendaReader(stream)
         for rule in reader.rules():
-            report.rejected += rule.problems
-            if not _RIN.match(rule.rin) or not rule.edition.isdigit() or len(rule.edition) != 6:
-                report.rejected.append(
-                    f"a rule with RIN “{rule.rin}” and edition “{rule.edition}”: "
-                    "not a RIN such as 3235-AM12 or an edition such as 202504"
+            report.read += 1
+            problems = [rule.identity_problem] if rule.identity_problem else rule.problems
+            if problems and not skip_invalid:
+                raise ImportFailed(
+                    f"{problems[0]}. Use --skip-invalid to import the rest without it."
                 )
+            report.rejected += problems
+            if rule.identity_problem:
                 continue
+            rule.skipped_rows = len(rule.problems)
+            editions.add(rule.edition)
+            agency_codes.add(rule.agency.code)
+            rins.add(rule.rin)
             if not rule.matches(agency, rin_prefix, keyword):
                 report.skipped += 1
                 continue
             importer.rule(rule)
-        if reader.control_bytes_removed:
+        if len(editions) == 1 and not filtered and not report.rejected:
+            importer.drop_unlisted_rules(editions.pop(), agency_codes, rins)
+        if report.older:
             report.notes.append(
-                f"Removed {reader.control_bytes_removed} stray control bytes that XML may not hold."
+                f"{report.older} rules were left as they are: a newer edition is already "
+                "imported for them."
             )
-        if dry_run:
+        report.notes += reader.notes()
+        if dry_run or not report.wrote_anything:
             transaction.set_rollback(True)
     return report

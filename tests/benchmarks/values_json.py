@@ -18,9 +18,10 @@ from roadmap.targets import Target
 
 FIELDS = (
     "id", "slug", "title", "summary", "status", "progress", "confidence", "actual_date",
-    "slip_count", "slip_days", "created_at", "updated_at", "target_precision", "target_start",
-    "target_end", "target_qualifier", "target_wording", "workstream_id", "workstream__slug",
-    "workstream__title", "workstream__roadmap__slug", "workstream__roadmap__title",
+    "slip_count", "slip_days", "legal_deadline", "dropped_on", "created_at", "updated_at",
+    "target_precision", "target_start", "target_end", "target_qualifier", "target_wording",
+    "workstream_id", "workstream__slug", "workstream__title", "workstream__roadmap__slug",
+    "workstream__roadmap__title",
     "authority__acronym", "authority__jurisdiction__code",
 )  # fmt: skip
 
@@ -80,6 +81,8 @@ def page(base: str, size: int = 100) -> bytes:
                 "actual_date": _date(row["actual_date"]),
                 "slip_count": row["slip_count"],
                 "slip_days": row["slip_days"],
+                "legal_deadline": row["legal_deadline"],
+                "dropped_on": _date(row["dropped_on"]),
                 "roadmap": {
                     "slug": row["workstream__roadmap__slug"],
                     "title": row["workstream__roadmap__title"],

@@ -1,4 +1,4 @@
-"""An edition of the Unified Agenda that moves a date reaches subscribers as a slip."""
+"""An edition of the Unified Agenda that moves a date or drops a row reaches subscribers."""
 
 import datetime
 from pathlib import Path
@@ -19,7 +19,9 @@ def load(name):
         return import_unified_agenda(stream)
 
 
-def test_the_slip_reaches_the_next_digest(make_subscriber, django_capture_on_commit_callbacks):
+def test_the_slip_and_the_dropped_row_reach_the_next_digest(
+    make_subscriber, django_capture_on_commit_callbacks
+):
     from tracker.dispatch import dispatch_for
     from tracker.services import Follows
 
@@ -36,5 +38,10 @@ def test_the_slip_reaches_the_next_digest(make_subscriber, django_capture_on_com
     ):
         dispatch_for(reader)
     [digest] = mail.outbox
-    assert "Slipped" in digest.body and "NPRM: Custody Rules for Crypto Assets" in digest.body
+    assert "Slipped" in digest.body
+    assert "NPRM: Custody Rule Amendments for Crypto Assets" in digest.body
     assert "November 2026 → February 2027 (+90 days)" in digest.body
+    assert "Dropped from the agenda in the Fall 2025 edition." in digest.body
+    assert "Dropped from the agenda in the Fall 2025 edition (the rule is no longer listed)." in (
+        digest.body
+    )

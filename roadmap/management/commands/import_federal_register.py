@@ -13,12 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("source", metavar="FILE_OR_URL")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the rest of a file that has invalid documents, listing each one skipped.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Report; write nothing.")
 
-    def handle(self, *args, source, dry_run, **options):
+    def handle(self, *args, source, skip_invalid, dry_run, **options):
         try:
             with open_file_or_url(source) as stream:
-                report = import_federal_register(stream, dry_run=dry_run)
+                report = import_federal_register(stream, skip_invalid=skip_invalid, dry_run=dry_run)
         except ImportFailed as error:
             raise CommandError(f"{error} Nothing was imported.") from error
         self.stdout.write("\n".join(report.lines()))

@@ -18,13 +18,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keyword", default="", help="Only rules whose title or abstract has it."
         )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the rest of a file that has invalid rows, listing each one skipped.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Report; write nothing.")
 
-    def handle(self, *args, source, agency, rin_prefix, keyword, dry_run, **options):
+    def handle(self, *args, source, agency, rin_prefix, keyword, skip_invalid, dry_run, **options):
         try:
             with open_file_or_url(source) as stream:
                 report = import_unified_agenda(
-                    stream, agency=agency, rin_prefix=rin_prefix, keyword=keyword, dry_run=dry_run
+                    stream,
+                    agency=agency,
+                    rin_prefix=rin_prefix,
+                    keyword=keyword,
+                    skip_invalid=skip_invalid,
+                    dry_run=dry_run,
                 )
         except ImportFailed as error:
             raise CommandError(f"{error} Nothing was imported.") from error

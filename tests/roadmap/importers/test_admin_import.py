@@ -32,8 +32,8 @@ def test_an_editor_uploads_an_edition_and_reads_the_report(editor):
     assert dry.status_code == 200 and "would be" in dry.content.decode()
     assert not Milestone.objects.exists()
     response = upload(editor, "agenda_202504.xml", agency="SEC")
-    assert "5 created" in response.content.decode()
-    assert Milestone.objects.count() == 5
+    assert "11 created" in response.content.decode()
+    assert Milestone.objects.count() == 11
 
 
 def test_a_bad_file_is_explained_and_nothing_is_written(editor):

@@ -11,7 +11,7 @@ from roadmap.importers.cleaning import (
     clean_line,
     clean_text,
     parse_timetable_date,
-    split_action,
+    split_row,
 )
 from roadmap.targets import Precision
 
@@ -32,7 +32,7 @@ def test_day_zero_is_the_whole_month_and_never_a_day(day):
     assert target.end.month == day.month and (target.end + datetime.timedelta(days=1)).day == 1
 
 
-@given(st.sampled_from(["To Be Determined", "to be determined ", "", "TBD", None]))
+@given(st.sampled_from(["To Be Determined", "to be determined ", "", "TBD", None, "00/00/0000"]))
 def test_undetermined_or_missing_is_undated(text):
     assert parse_timetable_date(text).precision == Precision.UNDATED
 
@@ -57,10 +57,33 @@ def test_impossible_dates_are_refused(text):
 
 
 def test_old_editions_put_the_date_in_the_action():
-    action, target = split_action("Comment Period End 2/3/97", None)
+    [(action, target)] = split_row("Comment Period End 2/3/97", None)
     assert action == "Comment Period End"
     assert target.start == datetime.date(1997, 2, 3)
-    assert split_action("NPRM  11/15/2004", "")[1].start == datetime.date(2004, 11, 15)
+    assert split_row("NPRM  11/15/2004", "")[0][1].start == datetime.date(2004, 11, 15)
+
+
+def test_a_date_the_action_names_is_its_own_day_not_the_rows_date():
+    """The row's date is the proposal's; the words name the comment period's end."""
+    [(action, target)] = split_row("NPRM Comment Period End 2/3/97", "12/04/1996")
+    assert (action, target.precision, target.start) == (
+        "NPRM Comment Period End",
+        Precision.DAY,
+        datetime.date(1997, 2, 3),
+    )
+
+
+def test_an_event_in_parentheses_is_a_milestone_of_its_own():
+    row, effective = split_row("Final Action (Effective Date 04/01/97)", "02/14/1997")
+    assert row[0] == "Final Action" and row[1].start == datetime.date(1997, 2, 14)
+    assert effective[0] == "Effective Date" and effective[1].start == datetime.date(1997, 4, 1)
+    assert effective[1].precision == Precision.DAY
+
+
+def test_an_impossible_date_in_the_action_names_the_action_as_the_field():
+    with pytest.raises(BadDate) as error:
+        split_row("Final Action (Effective Date 13/45/97)", "02/14/1997")
+    assert error.value.field == "TTBL_ACTION"
 
 
 def test_html_abstracts_become_clean_paragraphs():
