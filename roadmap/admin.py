@@ -152,9 +152,9 @@ class MilestoneAdmin(admin.ModelAdmin):
         "target_words",
         "progress_percent",
         "slip_count",
-        "workstream",
+        "workstream_title",
         "jurisdiction",
-        "updated_at",
+        "updated_on",
     ]
     list_filter = [
         "status",
@@ -198,13 +198,30 @@ class MilestoneAdmin(admin.ModelAdmin):
     def target_words(self, milestone):
         return milestone.target.words()
 
+    class Media:
+        css = {"all": ["roadmap/admin.css"]}
+
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the whole width for its columns; the sidebar stays on every other page.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
+
+    @admin.display(description=_("workstream"), ordering="workstream__title")
+    def workstream_title(self, milestone):
+        return milestone.workstream.title
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated_on(self, milestone):
+        return timezone.localdate(milestone.updated_at).isoformat()
+
     @admin.display(description=_("progress"), ordering="progress")
     def progress_percent(self, milestone):
         return f"{milestone.progress}%"
 
     @admin.display(description=_("jurisdiction"), ordering="authority__jurisdiction__code")
     def jurisdiction(self, milestone):
-        return milestone.authority.jurisdiction
+        return milestone.authority.jurisdiction.code
 
     @admin.display(description=_("target interval"))
     def target_interval(self, milestone):
@@ -310,7 +327,13 @@ class MilestoneAdmin(admin.ModelAdmin):
                 else:
                     report = import_federal_register(data["file"], dry_run=data["dry_run"])
             except ImportFailed as failure:
-                error = _("%(error)s Nothing was imported.") % {"error": failure}
+                error = _("Nothing was imported: %(reason)s.") % {
+                    "reason": str(failure).rstrip(". ")
+                }
+            else:
+                if not report.dry_run:
+                    # Ready for the next file, with the safe choice ticked again.
+                    form = ImportForm(initial={"kind": data["kind"]})
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import government data"),

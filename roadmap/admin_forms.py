@@ -16,10 +16,10 @@ TARGET_HELP = _(
 
 class MilestoneAdminForm(forms.ModelForm):
     target_text = forms.CharField(
-        label=_("target"), required=False, max_length=200, help_text=TARGET_HELP
+        label=_("Target"), required=False, max_length=200, help_text=TARGET_HELP
     )
     change_note = forms.CharField(
-        label=_("note for the history"),
+        label=_("Note for the history"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
@@ -80,27 +80,27 @@ class MilestoneAdminForm(forms.ModelForm):
 
 
 class ChangeStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("new status"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
     actual_date = forms.DateField(
-        label=_("completed on"),
+        label=_("Completed on"),
         required=False,
         help_text=_("For “completed”: the day it happened (today if empty)."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ShiftTargetForm(forms.Form):
     days = forms.IntegerField(
-        label=_("days"),
+        label=_("Days"),
         min_value=-3650,
         max_value=3650,
         help_text=_("Positive moves the targets later (a slip), negative earlier."),
     )
     note = forms.CharField(
-        label=_("note"),
+        label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why the targets moved, for the history."),
     )
@@ -119,18 +119,18 @@ class ImportForm(forms.Form):
     FEDERAL_REGISTER = "federal_register"
 
     kind = forms.ChoiceField(
-        label=_("what the file is"),
+        label=_("What the file is"),
         choices=[
             (UNIFIED_AGENDA, _("Unified Agenda edition (reginfo.gov XML)")),
             (FEDERAL_REGISTER, _("Federal Register documents (API JSON)")),
         ],
     )
-    file = forms.FileField(label=_("file"))
+    file = forms.FileField(label=_("File"))
     agency = forms.CharField(
-        label=_("only this agency"), required=False, max_length=20, help_text=_("e.g. SEC")
+        label=_("Only this agency"), required=False, max_length=20, help_text=_("e.g. SEC")
     )
-    rin_prefix = forms.CharField(label=_("only RINs starting with"), required=False, max_length=9)
-    keyword = forms.CharField(label=_("only rules mentioning"), required=False, max_length=100)
+    rin_prefix = forms.CharField(label=_("Only RINs starting with"), required=False, max_length=9)
+    keyword = forms.CharField(label=_("Only rules mentioning"), required=False, max_length=100)
     dry_run = forms.BooleanField(
-        label=_("dry run"), required=False, initial=True, help_text=_("Report only; write nothing.")
+        label=_("Dry run"), required=False, initial=True, help_text=_("Report only; write nothing.")
     )
