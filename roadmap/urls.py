@@ -17,6 +17,7 @@ def _feeds(prefix: str, name: str, **scope):
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("compare/", views.comparison, name="comparison"),
     path("milestones/<slug:slug>/", views.milestone_detail, name="milestone"),
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap"),

@@ -3,7 +3,8 @@ jurisdictions and the comparison of jurisdictions by topic."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from roadmap import selectors, timeline
@@ -113,3 +114,8 @@ def calendar(request, kind=None, key=None, roadmap=None):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="roadmap.ics"'
     return response
+
+
+def favicon(request):
+    """Send a client that asks the site's root for its icon to the static file."""
+    return redirect(static("roadmap/favicon.ico"), permanent=True)
