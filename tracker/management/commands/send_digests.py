@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tracker.dispatch import dispatch, dispatch_for
 from tracker.models import DeliveryKind, Subscriber
+from tracker.previews import preview
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--subscriber", metavar="EMAIL", help="Only this subscriber, now.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Print who would get what; send nothing."
+            "--dry-run",
+            action="store_true",
+            help="Print who would get what (with --subscriber, the email itself); send nothing.",
         )
 
     def handle(self, *args, subscriber=None, dry_run=False, **options):
@@ -22,9 +25,16 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"No confirmed, active subscriber has the address {subscriber}.")
             plan = dispatch_for(found, dry_run=dry_run)
+            if dry_run and plan.ids:
+                self._print_email(found)
         else:
             plan = dispatch(kinds={DeliveryKind.DIGEST}, dry_run=dry_run, describe=True)
         report(self, plan, dry_run, "digest")
+
+    def _print_email(self, subscriber: Subscriber) -> None:
+        """Print the digest the dry run would have queued, as its text part reads."""
+        message = preview(subscriber, DeliveryKind.DIGEST)["message"]
+        self.stdout.write(f"Subject: {message.subject}\n\n{message.body}")
 
 
 def report(command: BaseCommand, plan, dry_run: bool, noun: str) -> None:
