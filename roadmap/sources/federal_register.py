@@ -88,7 +88,8 @@ def run_watch(run: Run) -> None:
     newest = watch.cursor
     for documents in pages(run, first, run.today):
         run.record.fetched += len(documents)
-        run.add(importer.import_documents(documents, dry_run=run.dry_run))
+        # One malformed document is listed as the run's error; the rest still go in.
+        run.add(importer.import_documents(documents, skip_invalid=True, dry_run=run.dry_run))
         for document in documents:
             published = _published(document)
             if published and (newest is None or published > newest):

@@ -49,7 +49,11 @@ def run_watch(run: Run) -> None:
             if response.status != 200:
                 raise SourceError(f"{found[edition]}: HTTP {response.status}")
             report = importer.import_unified_agenda(
-                response.body, agency=watch.agencies, keyword=watch.term, dry_run=run.dry_run
+                response.body,
+                agency=watch.agencies,
+                keyword=watch.term,
+                skip_invalid=True,  # an unreadable row is the run's error, not a blocked watch
+                dry_run=run.dry_run,
             )
         run.record.fetched += 1
         run.record.notes.append(f"Edition {edition} imported.")

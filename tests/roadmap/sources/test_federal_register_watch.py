@@ -208,3 +208,14 @@ def test_two_runs_at_once_import_once(web, local_network):
     assert WatchRun.objects.count() == 1
     assert len(api.searches) == 1
     assert Milestone.objects.filter(slug__startswith="fr-").count() == 5
+
+
+def test_a_malformed_document_is_the_runs_error_and_the_others_still_go_in(web, watch):
+    bad = {**document(99, START), "agencies": "SEC"}
+    web.route(DOCUMENTS, DocumentsApi(web, [*documents(3), bad]))
+    empty_desk(web)
+    run = services.watch_run(watch=watch)
+    assert run.created == 3
+    assert any("field “agencies” should be a list of agency objects" in e for e in run.errors)
+    watch.refresh_from_db()
+    assert watch.cursor is not None  # the watch moves on instead of failing on it every run
