@@ -740,3 +740,79 @@ def edition_name(edition: str) -> str:
     year, month = int(edition[:4]), int(edition[4:6])
     season = _("Spring") if month <= 6 else _("Fall")
     return f"{season} {year}"
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("waiting for a worker")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("refused")
+
+
+class ImportJob(models.Model):
+    """An editor's upload of government data, imported by a worker rather than in the request.
+
+    The file is kept as ``ImportChunk`` rows until the import ends, so any worker of any machine
+    can read it; the report is kept afterwards.
+    """
+
+    kind = models.CharField(_("what the file is"), max_length=20)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    progress = models.PositiveIntegerField(
+        _("read so far"), default=0, help_text=_("Rules or documents read so far.")
+    )
+    report = models.JSONField(_("report"), default=list, blank=True)
+    error = models.TextField(_("why it was refused"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values), name="import_state_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[ImportState.QUEUED, ImportState.RUNNING])
+                | Q(finished_at__isnull=False),
+                name="import_finished_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)
+
+
+class ImportChunk(models.Model):
+    """One piece (at most 1 MiB) of an import's file, in order."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="import_chunk_once")
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.position}"
