@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.forecasts.clocks import MAX_OFFSET, Combine, Unit
 from roadmap.markdown import render_markdown
 from roadmap.targets import Precision, Qualifier, Target
 
@@ -373,6 +374,20 @@ class Milestone(models.Model):
         editable=False,
         help_text=_("How far the target's end has moved since it was first set, in days."),
     )
+    baseline = models.JSONField(
+        _("first published target"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The first dated target it was published with, kept whatever happens later."),
+    )
+    clock_combine = models.CharField(
+        _("clock takes"),
+        max_length=10,
+        choices=Combine.choices,
+        default=Combine.EARLIER,
+        help_text=_("When its target is a clock of several terms: the earlier or the later."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
@@ -404,6 +419,9 @@ class Milestone(models.Model):
             ),
             models.CheckConstraint(
                 condition=_target_is_well_formed(), name="milestone_target_well_formed"
+            ),
+            models.CheckConstraint(
+                condition=Q(clock_combine__in=Combine.values), name="milestone_clock_combine_known"
             ),
             models.CheckConstraint(
                 condition=(
@@ -579,6 +597,15 @@ class MilestoneUpdate(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=UpdateKind.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    observed_at = models.DateTimeField(
+        _("observed at"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_(
+            "When its source published what this entry records: an agenda edition's date, a "
+            "document's publication date, an editor's change time."
+        ),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -816,3 +843,131 @@ class ImportChunk(models.Model):
 
     def __str__(self):
         return f"{self.job_id}:{self.position}"
+
+
+class ClockTerm(models.Model):
+    """One term of a milestone's clock: ``offset`` ``unit`` after ``trigger``, or the day ``on``.
+
+    A milestone with terms has a target its clock sets (``roadmap.forecasts.clocks``); the terms
+    of one milestone combine by its ``clock_combine``.
+    """
+
+    milestone = models.ForeignKey(
+        Milestone, models.CASCADE, related_name="clock_terms", verbose_name=_("milestone")
+    )
+    trigger = models.ForeignKey(
+        Milestone,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clocked_by",
+        verbose_name=_("after"),
+        help_text=_("The milestone the clock counts from: its actual date, else its target."),
+    )
+    offset = models.PositiveIntegerField(
+        _("offset"), default=0, validators=[MaxValueValidator(MAX_OFFSET)]
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.DAYS)
+    on = models.DateField(
+        _("or on"), null=True, blank=True, help_text=_("A fixed date instead of an offset.")
+    )
+
+    class Meta:
+        ordering = ["milestone", "id"]
+        verbose_name = _("clock term")
+        verbose_name_plural = _("clock terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(trigger__isnull=False, on__isnull=True, unit__in=Unit.values)
+                    | Q(trigger__isnull=True, on__isnull=False, offset=0)
+                ),
+                name="clock_term_offset_or_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(offset__lte=MAX_OFFSET), name="clock_term_offset_bounded"
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger=F("milestone")), name="clock_term_not_on_itself"
+            ),
+        ]
+
+    def __str__(self):
+        if self.trigger_id is None:
+            return str(self.on)
+        return f"{self.offset} {self.unit} after {self.trigger}"
+
+    def clean(self):
+        if (self.trigger_id is None) == (self.on is None):
+            raise ValidationError(
+                {"on": _("A clock term counts from a milestone or is a fixed date: give one.")}
+            )
+        if self.on is not None and self.offset:
+            raise ValidationError({"offset": _("A fixed date has no offset.")})
+        if self.trigger_id is not None and self.trigger_id == self.milestone_id:
+            raise ValidationError({"trigger": _("A clock can't count from its own milestone.")})
+
+
+class Forecast(models.Model):
+    """When an open, dated milestone is likely to happen, from the tracker's own history.
+
+    ``p50`` and ``p80`` are empty when too few comparable outcomes exist; ``level``, ``step``,
+    ``slipped`` and ``aged`` name the group the figures come from (see
+    ``roadmap.forecasts.forecast``).
+    """
+
+    milestone = models.OneToOneField(
+        Milestone,
+        models.CASCADE,
+        primary_key=True,
+        related_name="forecast",
+        verbose_name=_("milestone"),
+    )
+    p50 = models.DateField(_("P50"), null=True, blank=True)
+    p80 = models.DateField(_("P80"), null=True, blank=True)
+    target_end = models.DateField(_("target end forecast from"))
+    sample_size = models.PositiveIntegerField(_("comparable targets"), default=0)
+    outcomes = models.PositiveIntegerField(_("known outcomes"), default=0)
+    level = models.CharField(_("group"), max_length=20, blank=True)
+    step = models.CharField(_("kind of step"), max_length=20, blank=True)
+    slipped = models.BooleanField(_("slipped before"), null=True, blank=True)
+    aged = models.BooleanField(_("a year old or more"), null=True, blank=True)
+    late_since = models.DateTimeField(
+        _("P80 past the target's period since"), null=True, blank=True
+    )
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("forecast")
+        verbose_name_plural = _("forecasts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(p50__isnull=True, p80__isnull=True)
+                | Q(p50__isnull=False, p80__isnull=False, p80__gte=F("p50")),
+                name="forecast_p80_not_before_p50",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.milestone_id}: {self.p50} / {self.p80}"
+
+
+class ForecastGroup(models.Model):
+    """The distribution of delays of one group of comparable targets, as of the nightly refresh.
+
+    ``curve`` is the survival curve ``[[delay_days, share_still_open], …]``, censoring included.
+    """
+
+    key = models.CharField(_("group"), max_length=200, unique=True)
+    sample_size = models.PositiveIntegerField(_("comparable targets"))
+    outcomes = models.PositiveIntegerField(_("known outcomes"))
+    curve = models.JSONField(_("survival curve"), default=list)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("forecast group")
+        verbose_name_plural = _("forecast groups")
+
+    def __str__(self):
+        return self.key

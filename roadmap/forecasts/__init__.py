@@ -1,0 +1,1 @@
+"""Clocks, baselines, forecasts and their backtest: pure computation over recorded history."""
