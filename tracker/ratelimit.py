@@ -15,6 +15,9 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
+# Providers that ignore dots in the local part, and the name each is known by.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
@@ -43,3 +46,14 @@ def allow(scope: str, ident: str, rate: str) -> bool:
         logger.warning("rate limit not counted, cache unavailable: scope=%s", scope)
         return True
     return count <= limit
+
+
+def mailbox(email: str) -> str:
+    """Return the mailbox ``email`` reaches, for counting only: lower case, without a "+tag"
+    (sub-addressing, which most providers offer), and without dots where the provider ignores
+    them (a.b+x@gmail.com is ab@gmail.com). Mail still goes to the address as written."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    tagless = local.partition("+")[0] or local
+    if domain in DOTLESS_DOMAINS:
+        return f"{tagless.replace('.', '')}@{DOTLESS_DOMAINS[domain]}"
+    return f"{tagless}@{domain}"

@@ -47,7 +47,7 @@ def subscribe_allowed(request, email: str) -> bool:
     return ratelimit.allow(
         "subscribe-client", client_address(request), settings.SUBSCRIBE_RATE_PER_CLIENT
     ) & ratelimit.allow(
-        "subscribe-address", email.strip().lower(), settings.SUBSCRIBE_RATE_PER_ADDRESS
+        "subscribe-address", ratelimit.mailbox(email), settings.SUBSCRIBE_RATE_PER_ADDRESS
     )
 
 
