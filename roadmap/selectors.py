@@ -4,10 +4,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
 
+from roadmap.forecasts import clocks
+from roadmap.forecasts.forecast import AGED_DAYS, Facts, step_of
+from roadmap.forecasts.history import History, Observation, state_on
 from roadmap.models import (
+    ClockTerm,
     Dependency,
     Jurisdiction,
     Milestone,
@@ -19,6 +24,7 @@ from roadmap.models import (
     UpdateKind,
     Workstream,
 )
+from roadmap.targets import Target
 
 DUE_SOON_DAYS = 90
 RECENT_CHANGES = 15
@@ -235,3 +241,145 @@ def milestone_relations(ids: list[int]) -> MilestoneRelations:
         relations.depends_on[milestone].append(prerequisite_slug)
         relations.needed_by[prerequisite].append(milestone_slug)
     return relations
+
+
+@dataclass
+class ClockView:
+    """A milestone's clock with what it needs to be evaluated and read: each trigger's day,
+    title and slug."""
+
+    clock: clocks.Clock
+    days: dict[int, datetime.date | None]
+    names: dict[int, str]
+    slugs: dict[int, str]
+
+    @property
+    def target(self):
+        return clocks.clock_target(self.clock, self.days)
+
+    def words(self) -> str:
+        return clocks.words(self.clock, self.names, self.days)
+
+    def rule_text(self) -> str:
+        """The rule in English, for the history's notes."""
+        with translation.override("en"):
+            return clocks.rule_words(self.clock, self.names)
+
+
+def _clock_views(combines: dict[int, str], terms) -> dict[int, ClockView]:
+    views: dict[int, ClockView] = {}
+    for term in terms:
+        view = views.setdefault(
+            term.milestone_id,
+            ClockView(clocks.Clock(clocks.Combine(combines[term.milestone_id]), ()), {}, {}, {}),
+        )
+        view.clock = clocks.Clock(
+            view.clock.combine,
+            (*view.clock.terms, clocks.Term(term.trigger_id, term.offset, term.unit, term.on)),
+        )
+        trigger = term.trigger
+        if trigger is not None:
+            view.days[trigger.pk] = clocks.trigger_day(
+                completed=trigger.status == Status.COMPLETED,
+                cancelled=trigger.status == Status.CANCELLED,
+                actual_date=trigger.actual_date,
+                target=trigger.target,
+            )
+            view.names[trigger.pk] = trigger.title
+            view.slugs[trigger.pk] = trigger.slug
+    return views
+
+
+def milestone_clock(milestone: Milestone) -> ClockView | None:
+    """Return the milestone's clock as stored now, or ``None`` if its target is a plain date."""
+    terms = ClockTerm.objects.filter(milestone_id=milestone.pk).select_related("trigger")
+    views = _clock_views({milestone.pk: milestone.clock_combine}, terms.order_by("id"))
+    return views.get(milestone.pk)
+
+
+def milestone_clocks(milestones: list[Milestone]) -> dict[int, ClockView]:
+    """Return the clocks of ``milestones`` by id, in one query."""
+    combines = {milestone.pk: milestone.clock_combine for milestone in milestones}
+    terms = ClockTerm.objects.filter(milestone_id__in=combines).select_related("trigger")
+    return _clock_views(combines, terms.order_by("milestone_id", "id"))
+
+
+def clock_edges(*, exclude: int | None = None) -> dict[int, set[int]]:
+    """Map every clocked milestone (but ``exclude``) to the milestones its clock counts from."""
+    edges: dict[int, set[int]] = defaultdict(set)
+    rows = ClockTerm.objects.exclude(milestone_id=exclude).filter(trigger__isnull=False)
+    for milestone, trigger in rows.values_list("milestone_id", "trigger_id"):
+        edges[milestone].add(trigger)
+    return edges
+
+
+def forecast_histories() -> list[History]:
+    """Every milestone's recorded history, as the forecasts and the backtest replay it."""
+    histories = {
+        pk: History(pk, authority, jurisdiction, step_of(title), actual)
+        for pk, authority, jurisdiction, title, actual in Milestone.objects.values_list(
+            "pk", "authority_id", "authority__jurisdiction_id", "title", "actual_date"
+        ).iterator(chunk_size=5000)
+    }
+    entries = (
+        MilestoneUpdate.objects.filter(Q(new_target__isnull=False) | ~Q(new_status=""))
+        .order_by("milestone_id", "observed_at", "id")
+        .values_list("milestone_id", "observed_at", "new_target", "new_status")
+    )
+    targets: dict[tuple, Target] = {}
+    for milestone, observed, target, status in entries.iterator(chunk_size=5000):
+        if target is not None:
+            key = (target["precision"], target["start"], target["end"], target["qualifier"])
+            target = targets.get(key) or targets.setdefault(key, Target.from_dict(target))
+        histories[milestone].observations.append(
+            Observation(timezone.localdate(observed), target, status)
+        )
+    return list(histories.values())
+
+
+@dataclass(frozen=True)
+class ForecastFacts:
+    """What a forecast of one milestone needs: its group facts, stratum and target's end."""
+
+    milestone: int
+    group: tuple[Facts, bool, bool]
+    target_end: datetime.date
+
+
+def forecast_facts(milestone: Milestone) -> ForecastFacts | None:
+    """Return what forecasting ``milestone`` needs, or ``None`` if it is not open, listed and
+    dated."""
+    if not (milestone.is_open and milestone.is_listed and milestone.target.is_dated):
+        return None
+    seen = MilestoneUpdate.objects.filter(milestone_id=milestone.pk).aggregate(
+        first=Min("observed_at"),
+        last_target=Max("observed_at", filter=Q(new_target__isnull=False)),
+    )
+    aged = bool(seen["first"]) and (seen["last_target"] - seen["first"]).days >= AGED_DAYS
+    facts = Facts(
+        milestone.authority_id,
+        milestone.authority.jurisdiction_id,
+        step_of(milestone.title),
+        milestone.target_precision,
+    )
+    return ForecastFacts(
+        milestone.pk, (facts, milestone.slip_count > 0, aged), milestone.target_end
+    )
+
+
+def forecast_facts_all(histories: list[History]) -> list[ForecastFacts]:
+    """Return what forecasting every open, listed, dated milestone needs."""
+    by_id = {history.milestone: history for history in histories}
+    current = (
+        Milestone.objects.open()
+        .listed()
+        .filter(target_end__isnull=False)
+        .values_list("pk", "target_precision", "target_end", "slip_count")
+    )
+    facts = []
+    for pk, precision, end, slip_count in current.iterator(chunk_size=5000):
+        history = by_id[pk]
+        state = state_on(history, None)
+        group = Facts(history.authority, history.jurisdiction, history.step, precision)
+        facts.append(ForecastFacts(pk, (group, slip_count > 0, bool(state and state.aged)), end))
+    return facts

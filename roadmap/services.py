@@ -7,7 +7,7 @@ whichever door it came through.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -16,9 +16,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from roadmap import selectors
+from roadmap.cache import bump_content_version
+from roadmap.forecasts import clocks
+from roadmap.forecasts import forecast as forecasting
+from roadmap.forecasts.history import snapshots
 from roadmap.models import (
     Authority,
+    ClockTerm,
     Dependency,
+    Forecast,
+    ForecastGroup,
     LegalDeadline,
     Milestone,
     MilestoneUpdate,
@@ -73,8 +81,13 @@ def milestone_create(
     by: AbstractBaseUser | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
+    observed_at: datetime.datetime | None = None,
 ) -> Milestone:
-    """Create a milestone with its sources and the first entry of its history."""
+    """Create a milestone with its sources and the first entry of its history.
+
+    ``observed_at`` is when its source published it (an agenda edition's date, a document's
+    publication date); it defaults to the time of recording.
+    """
     at = at or timezone.now()
     if status == Status.COMPLETED:
         actual_date = actual_date or timezone.localdate(at)
@@ -94,6 +107,8 @@ def milestone_create(
         updated_at=at,
     )
     milestone.target = target or Target.undated()
+    if milestone.target.is_dated:
+        milestone.baseline = milestone.target.as_dict()
     milestone.full_clean()
     milestone.save()
     milestone.topics.set(topics)
@@ -104,6 +119,7 @@ def milestone_create(
         milestone=milestone,
         kind=UpdateKind.CREATED,
         recorded_at=at,
+        observed_at=observed_at or at,
         recorded_by=by,
         source=created_sources[0] if created_sources else None,
         note=note,
@@ -111,6 +127,7 @@ def milestone_create(
         new_target=milestone.target.as_dict(),
         new_progress=milestone.progress,
     )
+    forecast_refresh(milestone=milestone)
     return milestone
 
 
@@ -138,6 +155,7 @@ def milestone_record_update(
     note: str = "",
     source: Source | None = None,
     at: datetime.datetime | None = None,
+    observed_at: datetime.datetime | None = None,
     **changes,
 ) -> Milestone:
     """Apply ``changes`` to the stored milestone and record what they changed.
@@ -146,7 +164,11 @@ def milestone_record_update(
     ones (status, target, progress, actual_date); only the tracked ones enter the history. A
     change to a later target is a slip and is counted. Completing a milestone sets its progress to
     100 and its actual date to today unless one is given. A change that changes nothing and has no
-    note records nothing. Return the milestone as stored.
+    note records nothing. ``observed_at`` is when the source published the change (default: now).
+
+    A milestone whose target is a clock takes no other target. When the target, status or actual
+    date of a milestone moves, every open milestone whose clock counts from it is recomputed in
+    the same transaction, each recorded with the cause. Return the milestone as stored.
     """
     unknown = set(changes) - set(DESCRIPTIVE_FIELDS) - set(TRACKED_FIELDS)
     if unknown:
@@ -154,6 +176,7 @@ def milestone_record_update(
     at = at or timezone.now()
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
     before_status, before_target, before_progress = stored.status, stored.target, stored.progress
+    before_actual = stored.actual_date
 
     for field in DESCRIPTIVE_FIELDS:
         if field in changes:
@@ -170,6 +193,7 @@ def milestone_record_update(
     stored.status = new_status
     if "target" in changes:
         stored.target = changes["target"]
+        _check_clock_allows(stored)
     if "progress" in changes:
         stored.progress = changes["progress"]
     if "actual_date" in changes:
@@ -187,6 +211,8 @@ def milestone_record_update(
         stored.slip_days += slip
         if slip > 0:
             stored.slip_count += 1
+    if stored.baseline is None and stored.target.is_dated:
+        stored.baseline = stored.target.as_dict()
 
     stored.full_clean(exclude=["slug"] if "slug" not in changes else None)
     tracked = status_changed or target_changed or progress_changed
@@ -199,6 +225,7 @@ def milestone_record_update(
             milestone=stored,
             kind=UpdateKind.CHANGED if tracked else UpdateKind.NOTE,
             recorded_at=at,
+            observed_at=observed_at or at,
             recorded_by=by,
             source=source,
             note=note,
@@ -210,7 +237,173 @@ def milestone_record_update(
             old_progress=before_progress if progress_changed else None,
             new_progress=stored.progress if progress_changed else None,
         )
+    if target_changed or status_changed or stored.actual_date != before_actual:
+        _recompute_clocked(stored, before_status, by=by, at=at, observed_at=observed_at)
+    forecast_refresh(milestone=stored)
     return stored
+
+
+def _check_clock_allows(milestone: Milestone) -> None:
+    clock = selectors.milestone_clock(milestone)
+    if clock is not None and not clock.target.same_dates(milestone.target):
+        raise ValidationError(
+            {
+                "target": _("Its target is set by its clock (%(clock)s): change the clock instead.")
+                % {"clock": clock.words()}
+            },
+            code="clocked",
+        )
+
+
+def _recompute_clocked(trigger: Milestone, before_status: str, **record) -> None:
+    """Recompute the targets of the open milestones whose clocks count from ``trigger``."""
+    if trigger.status == Status.COMPLETED and before_status != Status.COMPLETED:
+        cause = f"Moved because {trigger.title} completed on {trigger.actual_date.isoformat()}."
+    elif trigger.status == Status.CANCELLED:
+        cause = f"Moved because {trigger.title} was cancelled."
+    else:
+        cause = f"Moved because {trigger.title} moved to {trigger.target.as_text()}."
+    dependents = Milestone.objects.filter(clock_terms__trigger=trigger).open().distinct()
+    for dependent in dependents.order_by("pk"):
+        clock = selectors.milestone_clock(dependent)
+        if not clock.target.same_dates(dependent.target):
+            milestone_record_update(milestone=dependent, target=clock.target, note=cause, **record)
+
+
+@transaction.atomic
+def milestone_set_clock(
+    *,
+    milestone: Milestone,
+    terms: Sequence[clocks.Term],
+    combine: str = clocks.Combine.EARLIER,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Milestone:
+    """Make the milestone's target the clock of ``terms`` (none: no clock) and record it.
+
+    Refuse a term that is neither an offset after an existing milestone nor a fixed date, and a
+    clock that would count, directly or not, from the milestone itself.
+    """
+    stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    rows = [
+        ClockTerm(milestone=stored, trigger_id=t.after, offset=t.offset, unit=t.unit, on=t.on)
+        for t in terms
+    ]
+    messages = []
+    for row in rows:
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            messages.extend(error.messages)
+    if messages:
+        raise ValidationError({"clock": messages}, code="invalid")
+    triggers = {row.trigger_id for row in rows if row.trigger_id}
+    if clocks.creates_cycle(stored.pk, triggers, selectors.clock_edges(exclude=stored.pk)):
+        raise ValidationError(
+            {
+                "clock": _(
+                    "That clock would make a loop: it counts from a milestone that counts "
+                    "from this one."
+                )
+            },
+            code="cycle",
+        )
+    ClockTerm.objects.filter(milestone=stored).delete()
+    ClockTerm.objects.bulk_create(rows)
+    stored.clock_combine = clocks.Combine(combine)
+    stored.save(update_fields=["clock_combine"])
+    clock = selectors.milestone_clock(stored)
+    if clock is None:
+        return stored
+    return milestone_record_update(
+        milestone=stored,
+        target=clock.target,
+        note=note or f"Target set by its clock: {clock.rule_text()}.",
+        by=by,
+        at=at,
+    )
+
+
+def forecast_refresh(*, milestone: Milestone, now: datetime.datetime | None = None) -> None:
+    """Forecast one milestone from the stored groups (after it changed); drop it if not open."""
+    now = now or timezone.now()
+    facts = selectors.forecast_facts(milestone)
+    if facts is None:
+        Forecast.objects.filter(milestone_id=milestone.pk).delete()
+        return
+    keys = [key for key, *_rest in forecasting.group_keys(*facts.group)]
+    curves = {
+        group.key: forecasting.Curve.from_json(
+            group.curve, sample_size=group.sample_size, outcomes=group.outcomes
+        )
+        for group in ForecastGroup.objects.filter(key__in=keys)
+    }
+    previous = Forecast.objects.filter(milestone_id=milestone.pk).first()
+    forecast = _forecast_row(facts, curves, timezone.localdate(now), now, previous)
+    forecast.save()
+
+
+@transaction.atomic
+def forecasts_refresh(*, now: datetime.datetime | None = None) -> int:
+    """Rebuild every group's curve from the whole history and forecast every open, dated,
+    listed milestone from them; return how many forecasts were written."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    histories = selectors.forecast_histories()
+    curves = forecasting.curves(snapshots(histories, today))
+    ForecastGroup.objects.all().delete()
+    ForecastGroup.objects.bulk_create(
+        [
+            ForecastGroup(
+                key=key,
+                sample_size=curve.sample_size,
+                outcomes=curve.outcomes,
+                curve=curve.as_json(),
+                computed_at=now,
+            )
+            for key, curve in curves.items()
+        ],
+        batch_size=2000,
+    )
+    previous = {
+        f.pk: f for f in Forecast.objects.only("milestone_id", "p80", "target_end", "late_since")
+    }
+    rows = [
+        _forecast_row(facts, curves, today, now, previous.get(facts.milestone))
+        for facts in selectors.forecast_facts_all(histories)
+    ]
+    Forecast.objects.all().delete()
+    Forecast.objects.bulk_create(rows, batch_size=2000)
+    bump_content_version()
+    return len(rows)
+
+
+def _forecast_row(facts, curves, today, now, previous) -> Forecast:
+    result = forecasting.forecast(
+        facts=facts.group[0],
+        target_end=facts.target_end,
+        slipped=facts.group[1],
+        aged=facts.group[2],
+        today=today,
+        curves=curves,
+    )
+    late = result.p80 is not None and result.p80 > facts.target_end
+    was_late = previous is not None and previous.late_since is not None
+    return Forecast(
+        milestone_id=facts.milestone,
+        p50=result.p50,
+        p80=result.p80,
+        target_end=facts.target_end,
+        sample_size=result.sample_size,
+        outcomes=result.outcomes,
+        level=result.level,
+        step=result.step,
+        slipped=result.slipped,
+        aged=result.aged,
+        late_since=(previous.late_since if was_late else now) if late else None,
+        computed_at=now,
+    )
 
 
 def milestone_change_status(
