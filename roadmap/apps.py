@@ -9,6 +9,7 @@ class RoadmapConfig(AppConfig):
 
     def ready(self):
         from roadmap.cache import bump_content_version
+        from roadmap.forecasts import tasks  # noqa: F401  (registers the nightly task)
         from roadmap.models import Milestone
 
         for model in self.get_models():

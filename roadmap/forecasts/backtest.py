@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from roadmap.forecasts.forecast import Facts, curves, forecast
-from roadmap.forecasts.history import COMPLETED, History, snapshots, state_on
+from roadmap.forecasts.forecast import Facts, Result, curves, forecast
+from roadmap.forecasts.history import CANCELLED, COMPLETED, History, snapshots, state_on
 
 
 @dataclass
@@ -62,23 +62,17 @@ class Backtest:
         }
 
 
-def backtest(
-    histories: Iterable[History],
-    *,
-    as_of: datetime.date,
-    end: datetime.date,
-    authority_names: Mapping[int, str],
-) -> Backtest:
-    """Forecast what was open and dated on ``as_of``; score it against the history to ``end``."""
+def forecasts_as_of(histories: Iterable[History], as_of: datetime.date) -> dict[int, Result]:
+    """Forecast every milestone open and dated on ``as_of`` from what was observed by then."""
     histories = list(histories)
     known_curves = curves(snapshots(histories, as_of))
-    overall, by_authority, made = Coverage(), defaultdict(Coverage), 0
+    results = {}
     for history in histories:
         then = state_on(history, as_of)
         if then is None or not then.is_open or then.target is None:
             continue
         target = then.target
-        result = forecast(
+        results[history.milestone] = forecast(
             facts=Facts(
                 history.authority, history.jurisdiction, history.step, target.precision.value
             ),
@@ -88,13 +82,28 @@ def backtest(
             today=as_of,
             curves=known_curves,
         )
+    return results
+
+
+def backtest(
+    histories: Iterable[History],
+    *,
+    as_of: datetime.date,
+    end: datetime.date,
+    authority_names: Mapping[int, str],
+) -> Backtest:
+    """Forecast what was open and dated on ``as_of``; score it against the history to ``end``."""
+    histories = {history.milestone: history for history in histories}
+    overall, by_authority, made = Coverage(), defaultdict(Coverage), 0
+    for milestone, result in forecasts_as_of(histories.values(), as_of).items():
         if result.p50 is None:
             continue
         made += 1
+        history = histories[milestone]
         final = state_on(history, None)
-        actual = final.actual_date if final.status == COMPLETED else None
-        if final.status == "cancelled":
+        if final.status == CANCELLED:
             continue
+        actual = final.actual_date if final.status == COMPLETED else None
         scores = {"p50": _hit(result.p50, actual, end), "p80": _hit(result.p80, actual, end)}
         if all(score is None for score in scores.values()):
             continue

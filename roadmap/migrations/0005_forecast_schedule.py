@@ -3,7 +3,7 @@
 from django.db import migrations
 
 NAME = "Refresh every forecast"
-TASK = "roadmap.tasks.forecasts_refresh"
+TASK = "roadmap.forecasts.tasks.forecasts_refresh"
 
 
 def create_schedule(apps, schema_editor):
