@@ -16,9 +16,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import redis
 import time_machine
+from celery import Celery
 from django.db import connection
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from config.celery import app
 from roadmap.targets import Target
@@ -53,7 +56,9 @@ def queue(require_redis):
 
 
 class Worker:
-    def __init__(self, queue: str, sink: SmtpSink):
+    """A ``celery worker`` process; ``redis_url`` gives it a Redis of the test's own instead."""
+
+    def __init__(self, queue: str, sink: SmtpSink, redis_url: str | None = None, concurrency=1):
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -61,8 +66,22 @@ class Worker:
             "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
             "DJANGO_DEBUG": "1",
         }
+        # The Celery app that reaches this worker: the test's own, or one on the given Redis.
+        self.app = app
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+            self.app = Celery("roadmap_tracker", set_as_current=False)
+            self.app.config_from_object("django.conf:settings", namespace="CELERY")
+            self.app.conf.broker_url = redis_url
+        self.pool = ["--pool=solo"] if concurrency == 1 else [f"--concurrency={concurrency}"]
         self.queue = queue
         self.process = None
+
+    def answers(self) -> bool:
+        try:
+            return bool(self.app.control.ping(destination=None, timeout=0.5))
+        except (OperationalError, redis.RedisError):
+            return False  # a broker the test restarted: the next ping reconnects
 
     def start(self):
         self.process = subprocess.Popen(  # noqa: S603
@@ -73,7 +92,7 @@ class Worker:
                 "-A",
                 "config",
                 "worker",
-                "--pool=solo",
+                *self.pool,
                 "-Q",
                 self.queue,
                 "--without-heartbeat",
@@ -86,10 +105,7 @@ class Worker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(
-            lambda: app.control.ping(destination=None, timeout=0.5),
-            what="the Celery worker to answer",
-        )
+        wait_for(self.answers, what="the Celery worker to answer")
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
