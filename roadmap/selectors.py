@@ -34,9 +34,10 @@ UNDATED_LIMIT = 30
 
 
 def milestones() -> QuerySet[Milestone]:
-    """Every milestone with what a list shows: workstream, roadmap, authority, jurisdiction."""
+    """Every milestone with what a list shows: workstream, roadmap, authority, jurisdiction and
+    forecast (one join, so a list runs the same queries with forecasts or without)."""
     return Milestone.objects.select_related(
-        "workstream__roadmap", "authority__jurisdiction"
+        "workstream__roadmap", "authority__jurisdiction", "forecast"
     ).order_by(F("target_end").asc(nulls_last=True), "target_start", "title")
 
 

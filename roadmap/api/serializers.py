@@ -1,6 +1,7 @@
 """What the API shows and accepts. Writes go through ``roadmap.services`` like every other door."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,6 +9,16 @@ from rest_framework import serializers
 from config.nul_bytes import contains_nul
 from roadmap import selectors, services
 from roadmap.api.fields import TargetField, TargetSerializer, target_data
+from roadmap.api.forecasts import (
+    ClockSerializer,
+    ClockTermSerializer,
+    DriftSerializer,
+    ForecastSerializer,
+    clock_data,
+    drift_data,
+    forecast_data,
+)
+from roadmap.forecasts.clocks import Combine
 from roadmap.models import (
     Authority,
     Confidence,
@@ -21,6 +32,7 @@ from roadmap.models import (
     UpdateKind,
     Workstream,
 )
+from roadmap.targets import Target
 
 
 class StrictSerializerMixin:
@@ -142,6 +154,7 @@ class MilestonePageSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         milestones = list(data)
         self.child.context["related"] = selectors.milestone_relations([m.pk for m in milestones])
+        self.child.context["clocks"] = selectors.milestone_clocks(milestones)
         return [self.child.to_representation(milestone) for milestone in milestones]
 
 
@@ -158,6 +171,19 @@ class MilestoneSerializer(serializers.Serializer):
         choices=Confidence.choices, help_text="How sure the target is."
     )
     target = TargetSerializer(help_text="The fuzzy target date.")
+    clock = ClockSerializer(
+        allow_null=True, help_text="The rule its target follows; null for a plain date."
+    )
+    baseline = TargetSerializer(
+        allow_null=True, help_text="The first dated target it was published with, kept."
+    )
+    drift = DriftSerializer(
+        allow_null=True, help_text="How far the target is from the baseline; null if undated."
+    )
+    forecast = ForecastSerializer(
+        allow_null=True,
+        help_text="When it is likely to happen; null when it is not open, listed and dated.",
+    )
     actual_date = serializers.DateField(allow_null=True, help_text="When it was completed.")
     slip_count = serializers.IntegerField(help_text="How many times the target moved later.")
     slip_days = serializers.IntegerField(
@@ -213,6 +239,9 @@ class MilestoneSerializer(serializers.Serializer):
 
     def to_representation(self, milestone: Milestone) -> dict:
         related = self.context.get("related") or selectors.milestone_relations([milestone.pk])
+        clocks = self.context.get("clocks")
+        clock = selectors.milestone_clock(milestone) if clocks is None else clocks.get(milestone.pk)
+        baseline = milestone.baseline
         links = self._links()
         workstream = milestone.workstream
         roadmap = workstream.roadmap
@@ -225,6 +254,10 @@ class MilestoneSerializer(serializers.Serializer):
             "progress": milestone.progress,
             "confidence": milestone.confidence,
             "target": target_data(milestone.target),
+            "clock": clock_data(clock),
+            "baseline": target_data(Target.from_dict(baseline)) if baseline else None,
+            "drift": drift_data(milestone),
+            "forecast": forecast_data(milestone),
             "actual_date": milestone.actual_date.isoformat() if milestone.actual_date else None,
             "slip_count": milestone.slip_count,
             "slip_days": milestone.slip_days,
@@ -276,6 +309,11 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
         choices=Confidence.choices, required=False, help_text="How sure the target is."
     )
     target = TargetField(required=False, help_text="Words (“before Q3 2025”) or an object.")
+    clock = ClockSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Make the target a clock (it then sets the target); null or no terms removes it.",
+    )
     actual_date = serializers.DateField(
         allow_null=True, required=False, help_text="When it was completed."
     )
@@ -290,19 +328,26 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
         allow_blank=True, required=False, max_length=2000, help_text="Why, for the history."
     )
 
+    @transaction.atomic
     def create(self, validated):
         note = validated.pop("note", "")
+        clock = validated.pop("clock", None)
         try:
-            return services.milestone_create(
+            milestone = services.milestone_create(
                 by=self.context["request"].user, note=note, **validated
             )
+            return self._set_clock(milestone, clock)
         except DjangoValidationError as error:
             raise_as_api_error(error)
 
+    @transaction.atomic
     def update(self, milestone, validated):
         note = validated.pop("note", "")
         topics = validated.pop("topics", None)
+        has_clock, clock = "clock" in validated, validated.pop("clock", None)
         try:
+            if has_clock:
+                milestone = self._set_clock(milestone, clock or {"terms": []})
             milestone = services.milestone_record_update(
                 milestone=milestone, by=self.context["request"].user, note=note, **validated
             )
@@ -311,6 +356,17 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
         if topics is not None:
             milestone.topics.set(topics)
         return milestone
+
+    def _set_clock(self, milestone, clock):
+        if clock is None:
+            return milestone
+        term = ClockTermSerializer()
+        return services.milestone_set_clock(
+            milestone=milestone,
+            terms=[term.to_term(data) for data in clock.get("terms", [])],
+            combine=clock.get("combine", Combine.EARLIER),
+            by=self.context["request"].user,
+        )
 
 
 class RecordUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
