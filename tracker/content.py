@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
 from roadmap.targets import Target
+from tracker import schedule
 from tracker.models import Delivery, DeliveryKind, DeliveryState, Follow, Subscriber
 
 DUE_SOON_DAYS = 30
@@ -277,6 +278,12 @@ class ReminderContent:
     milestone: MilestoneFacts
     lead_days: int
     target_end: datetime.date
+    days_left: int
+
+    @property
+    def is_late(self) -> bool:
+        """Sent after its lead day: the dispatcher was down, or a slip jumped over it."""
+        return self.days_left < self.lead_days
 
 
 class ReminderBuilder:
@@ -286,17 +293,24 @@ class ReminderBuilder:
         self.milestones = facts(
             Milestone.objects.filter(pk__in={d.milestone_id for d in deliveries})
         )
+        self.now = timezone.now()
 
     def content(self, delivery: Delivery) -> ReminderContent | None:
-        """What the reminder says, or None if it no longer applies (done, or the target moved)."""
+        """What the reminder says, or None if it no longer applies (done, the target moved, or
+        the deadline passed before it could go)."""
         milestone = self.milestones.get(delivery.milestone_id)
         if milestone is None or not milestone.is_open or milestone.deadline != delivery.target_end:
+            return None
+        today = schedule.local_day(self.now, delivery.subscriber.timezone)
+        days_left = (delivery.target_end - today).days
+        if days_left < 0:
             return None
         return ReminderContent(
             language=delivery.subscriber.language,
             milestone=milestone,
             lead_days=delivery.lead_days,
             target_end=delivery.target_end,
+            days_left=days_left,
         )
 
 

@@ -9,11 +9,16 @@ and the subscribers whose hour it is:
   follow changed since their last digest;
 - a **reminder** is due for each followed open milestone whose deadline is exactly one of their
   lead times away on their local day. A slip changes the deadline, so the reminder fires again
-  for the new date; a lead day that had passed when someone subscribed is not sent late.
+  for the new date. A lead day missed in the last ``LATE_DAYS`` days (the dispatcher was down, or
+  a slip jumped over it) is caught up late, once: only the most recent lead day missed for that
+  deadline, only while the deadline is ahead, and only if it fell after the subscriber confirmed,
+  so a new subscriber is not flooded. It has the key the on-time reminder would have had, so it
+  can never be sent twice or after that one.
 
 A dispatch reads the changes since the oldest subscriber's last digest once, and per group of
-subscribers only the milestones whose deadline is exactly one of their lead times away, so its
-cost grows with what is due and what changed, not with the size of the roadmap.
+subscribers only the milestones whose deadline is one of their lead times away (or up to
+``LATE_DAYS`` less), so its cost grows with what is due and what changed, not with the size of the
+roadmap.
 
 The slot rows and their deliveries are written in one transaction and the send tasks queued only
 after it commits: a dispatcher that dies leaves no half-walked slot, and a second dispatcher
@@ -44,6 +49,8 @@ from tracker.models import (
 )
 
 CATCH_UP = datetime.timedelta(days=2)
+# How far back a missed reminder's lead day may be and still be sent late.
+LATE_DAYS = 7
 CHUNK = 1000
 BATCH = 500
 BOTH = frozenset({DeliveryKind.DIGEST, DeliveryKind.REMINDER})
@@ -115,6 +122,23 @@ def _changed_for(subscriber: Subscriber, pattern: FollowPattern, reading: _Readi
     )
 
 
+def _reminder_deadlines(subscriber: Subscriber, day: datetime.date) -> list[tuple]:
+    """Each (deadline, lead) a reminder is due for on ``day``: the lead days that are ``day``,
+    and for the deadlines between two lead times, the longer one if its lead day was missed
+    recently, while subscribed."""
+    subscribed_on = schedule.local_day(subscriber.confirmed_at, subscriber.timezone)
+    found = []
+    shorter = -1
+    for lead in sorted(subscriber.reminder_days):
+        found.append((day + datetime.timedelta(days=lead), lead))
+        for days_left in range(max(lead - LATE_DAYS, shorter + 1, 0), lead):
+            missed_on = day - datetime.timedelta(days=lead - days_left)
+            if missed_on >= subscribed_on:
+                found.append((day + datetime.timedelta(days=days_left), lead))
+        shorter = lead
+    return found
+
+
 def _deliveries_for(
     subscribers: list[Subscriber],
     days: dict[tuple[str, int], datetime.date],
@@ -126,14 +150,13 @@ def _deliveries_for(
     any_day: bool = False,
 ) -> list[Delivery]:
     patterns = follow_patterns(subscribers)
-    due = {}
+    due, reminders = {}, {}
     if DeliveryKind.REMINDER in kinds:
+        reminders = {
+            s.pk: _reminder_deadlines(s, days[(s.timezone, s.send_hour)]) for s in subscribers
+        }
         due = reading.due_on(
-            frozenset(
-                days[(s.timezone, s.send_hour)] + datetime.timedelta(days=lead)
-                for s in subscribers
-                for lead in s.reminder_days
-            )
+            frozenset(deadline for found in reminders.values() for deadline, _lead in found)
         )
     rows = []
     for subscriber in subscribers:
@@ -155,8 +178,7 @@ def _deliveries_for(
                     changes_through=now,
                 )
             )
-        for lead in subscriber.reminder_days if due else ():
-            deadline = day + datetime.timedelta(days=lead)
+        for deadline, lead in reminders.get(subscriber.pk, ()) if due else ():
             for milestone in due.get(deadline, ()):
                 if pattern.matches(milestone):
                     rows.append(

@@ -45,7 +45,9 @@ def _reminder(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Rend
     if milestone is None:
         return None, "No followed milestone has a deadline ahead, so no reminder would be sent."
     lead = min(subscriber.reminder_days or [7])
-    content = ReminderContent(subscriber.language, milestone, lead, milestone.deadline)
+    content = ReminderContent(
+        subscriber.language, milestone, lead, milestone.deadline, days_left=lead
+    )
     return mail.render("reminder", {"reminder": content}, subscriber.language), ""
 
 
