@@ -133,13 +133,15 @@ def nearest_today(matching: QuerySet[Milestone], today: datetime.date) -> list[M
 
 
 def milestone_detail(slug: str) -> Milestone:
-    """Return one milestone with its sources, dependencies both ways, topics and full history."""
+    """Return one milestone with its sources, dependencies both ways, topics, full history and
+    its clock's terms with their triggers."""
     related = milestones()
     return (
         milestones()
         .prefetch_related(
             "sources",
             "topics",
+            Prefetch("clock_terms", queryset=ClockTerm.objects.select_related("trigger")),
             Prefetch("depends_on", queryset=related),
             Prefetch("dependents", queryset=related),
             Prefetch(
@@ -294,8 +296,12 @@ def _clock_views(combines: dict[int, str], terms) -> dict[int, ClockView]:
 def milestone_clock(milestone: Milestone) -> ClockView | None:
     """Return the milestone's clock as stored now, or ``None`` if its target is a plain date."""
     terms = ClockTerm.objects.filter(milestone_id=milestone.pk).select_related("trigger")
-    views = _clock_views({milestone.pk: milestone.clock_combine}, terms.order_by("id"))
-    return views.get(milestone.pk)
+    return clock_view(milestone, terms.order_by("id"))
+
+
+def clock_view(milestone: Milestone, terms) -> ClockView | None:
+    """Return the clock of ``terms`` (the milestone's, with their triggers), or ``None``."""
+    return _clock_views({milestone.pk: milestone.clock_combine}, terms).get(milestone.pk)
 
 
 def milestone_clocks(milestones: list[Milestone]) -> dict[int, ClockView]:
