@@ -103,6 +103,9 @@ class Authority(models.Model):
     def __str__(self):
         return f"{self.acronym} ({self.jurisdiction.code})"
 
+    def get_absolute_url(self):
+        return reverse("roadmap:authority", kwargs={"acronym": self.acronym})
+
 
 class Roadmap(models.Model):
     title = models.CharField(_("title"), max_length=200)
@@ -180,6 +183,9 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("roadmap:topic", kwargs={"slug": self.slug})
 
 
 class Status(models.TextChoices):

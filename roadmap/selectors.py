@@ -12,6 +12,7 @@ from roadmap.forecasts import clocks
 from roadmap.forecasts.forecast import AGED_DAYS, Facts, step_of
 from roadmap.forecasts.history import History, Observation, state_on
 from roadmap.models import (
+    Authority,
     ClockTerm,
     Dependency,
     Jurisdiction,
@@ -48,6 +49,8 @@ class MilestoneFilter:
     roadmap: Roadmap | None = None
     workstream: Workstream | None = None
     jurisdiction: Jurisdiction | None = None
+    authority: Authority | None = None
+    topic: Topic | None = None
     statuses: list[str] = field(default_factory=list)
     due_from: datetime.date | None = None
     due_to: datetime.date | None = None
@@ -60,6 +63,10 @@ class MilestoneFilter:
             queryset = queryset.filter(workstream=self.workstream)
         if self.jurisdiction:
             queryset = queryset.filter(authority__jurisdiction=self.jurisdiction)
+        if self.authority:
+            queryset = queryset.filter(authority=self.authority)
+        if self.topic:
+            queryset = queryset.filter(topics=self.topic)
         if self.statuses:
             queryset = queryset.filter(status__in=self.statuses)
         if self.due_from:
@@ -160,6 +167,49 @@ def updates() -> QuerySet[MilestoneUpdate]:
     return MilestoneUpdate.objects.select_related(
         "milestone__workstream__roadmap", "milestone__authority__jurisdiction"
     ).order_by("-recorded_at", "-id")
+
+
+def _milestone_counts(path: str) -> dict:
+    """Annotations counting the milestones reached through ``path``, all and still open."""
+    still_open = Q(**{f"{path}__status__in": Status.open_values()})
+    return {
+        "milestone_count": Count(path, distinct=True),
+        "open_count": Count(path, filter=still_open, distinct=True),
+    }
+
+
+def roadmap_index() -> QuerySet[Roadmap]:
+    """Every roadmap with its lead authority and how many milestones it has, and how many open."""
+    return (
+        Roadmap.objects.select_related("authority__jurisdiction")
+        .annotate(**_milestone_counts("workstreams__milestones"))
+        .order_by("title")
+    )
+
+
+def jurisdiction_index() -> QuerySet[Jurisdiction]:
+    """Every jurisdiction with its authorities and its milestone counts."""
+    return (
+        Jurisdiction.objects.prefetch_related(
+            Prefetch("authorities", queryset=Authority.objects.order_by("acronym"))
+        )
+        .annotate(**_milestone_counts("authorities__milestones"))
+        .order_by("name")
+    )
+
+
+def authority_index() -> QuerySet[Authority]:
+    """Every authority, grouped by jurisdiction, with its milestone counts."""
+    return (
+        Authority.objects.select_related("jurisdiction")
+        .annotate(**_milestone_counts("milestones"))
+        .order_by("jurisdiction__name", "acronym")
+    )
+
+
+def topic_index() -> QuerySet[Topic]:
+    """Every topic with its milestone counts."""
+    return Topic.objects.annotate(**_milestone_counts("milestones"))
 
 
 @dataclass

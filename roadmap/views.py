@@ -1,5 +1,5 @@
 """The public pages: the dashboard, a milestone with its history, roadmaps, workstreams,
-jurisdictions and the comparison of jurisdictions by topic."""
+jurisdictions, authorities and topics with their indexes, and the comparison by topic."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -11,7 +11,7 @@ from roadmap import selectors, timeline
 from roadmap.cache import cached_page
 from roadmap.calendar import build_calendar, calendar_milestones
 from roadmap.forms import DashboardFilterForm
-from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
+from roadmap.models import Authority, Jurisdiction, Milestone, Roadmap, Topic, Workstream
 from roadmap.selectors import MilestoneFilter
 
 MILESTONES_PER_PAGE = 50
@@ -82,6 +82,53 @@ def jurisdiction_detail(request, code):
         MilestoneFilter(jurisdiction=jurisdiction),
         {"jurisdiction": jurisdiction, "authorities": jurisdiction.authorities.all()},
     )
+
+
+@cached_page
+def authority_detail(request, acronym):
+    authority = get_object_or_404(
+        Authority.objects.select_related("jurisdiction", "parent"), acronym=acronym
+    )
+    return _overview(
+        request,
+        "roadmap/authority_detail.html",
+        MilestoneFilter(authority=authority),
+        {"authority": authority, "roadmaps": authority.roadmaps.all()},
+    )
+
+
+@cached_page
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    return _overview(
+        request, "roadmap/topic_detail.html", MilestoneFilter(topic=topic), {"topic": topic}
+    )
+
+
+@cached_page
+def roadmap_index(request):
+    return render(request, "roadmap/roadmap_index.html", {"roadmaps": selectors.roadmap_index()})
+
+
+@cached_page
+def jurisdiction_index(request):
+    return render(
+        request,
+        "roadmap/jurisdiction_index.html",
+        {"jurisdictions": selectors.jurisdiction_index()},
+    )
+
+
+@cached_page
+def authority_index(request):
+    return render(
+        request, "roadmap/authority_index.html", {"authorities": selectors.authority_index()}
+    )
+
+
+@cached_page
+def topic_index(request):
+    return render(request, "roadmap/topic_index.html", {"topics": selectors.topic_index()})
 
 
 @cached_page
