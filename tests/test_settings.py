@@ -82,3 +82,18 @@ def test_the_redis_cache_degrades_to_none_when_redis_is_unreachable(require_redi
     cache.set("key", "value", 30)
 
     assert cache.get("key") is None
+
+
+def test_the_cache_can_have_its_own_redis_database_apart_from_the_broker():
+    env = {
+        "DJANGO_DEBUG": "1",
+        "REDIS_URL": "redis://queue.internal:6379/0",
+        "REDIS_CACHE_URL": "redis://queue.internal:6379/1",
+    }
+    code = "from django.conf import settings as s;print(s.CELERY_BROKER_URL, s.CACHES['default'])"
+
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+
+    broker, cache = result.stdout.split(" ", 1)
+    assert broker == "redis://queue.internal:6379/0", result.stderr
+    assert "'LOCATION': 'redis://queue.internal:6379/1'" in cache
