@@ -5,6 +5,7 @@ import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -13,11 +14,13 @@ from django.utils.translation import ngettext
 
 from roadmap import services
 from roadmap.admin_forms import ChangeStatusForm, ImportForm, MilestoneAdminForm, ShiftTargetForm
+from roadmap.forecasts.clocks import Term, Unit, creates_cycle
 from roadmap.importers.federal_register import import_federal_register
 from roadmap.importers.report import ImportFailed
 from roadmap.importers.unified_agenda import import_unified_agenda
 from roadmap.models import (
     Authority,
+    ClockTerm,
     Dependency,
     Jurisdiction,
     Milestone,
@@ -27,6 +30,7 @@ from roadmap.models import (
     Topic,
     Workstream,
 )
+from roadmap.selectors import clock_edges
 
 
 @admin.register(Jurisdiction)
@@ -124,6 +128,40 @@ class DependencyInline(admin.TabularInline):
     verbose_name_plural = _("depends on")
 
 
+class ClockTermFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        triggers = {
+            form.cleaned_data["trigger"].pk
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("trigger")
+        }
+        edges = clock_edges(exclude=self.instance.pk)
+        if self.instance.pk and creates_cycle(self.instance.pk, triggers, edges):
+            raise ValidationError(
+                _(
+                    "That clock would make a loop: it counts from a milestone that counts from "
+                    "this one."
+                )
+            )
+
+
+class ClockTermInline(admin.TabularInline):
+    """The clock's terms: "120 days after" a milestone, or a fixed date; the milestone's "clock
+    takes" field says whether the earlier or the later of them is the target."""
+
+    model = ClockTerm
+    formset = ClockTermFormSet
+    fk_name = "milestone"
+    fields = ["offset", "unit", "trigger", "on"]
+    autocomplete_fields = ["trigger"]
+    extra = 0
+    verbose_name = _("clock term")
+    verbose_name_plural = _("clock: the target follows these terms (none: a plain date)")
+
+
 class HistoryInline(admin.TabularInline):
     model = MilestoneUpdate
     fields = ["recorded_at", "kind", "change", "note", "recorded_by", "source"]
@@ -181,6 +219,7 @@ class MilestoneAdmin(admin.ModelAdmin):
                     "target_interval",
                     "confidence",
                     "actual_date",
+                    "clock_combine",
                     "change_note",
                 ]
             },
@@ -190,7 +229,7 @@ class MilestoneAdmin(admin.ModelAdmin):
             {"fields": ["slip_count", "slip_days", "created_at", "updated_at"]},
         ),
     ]
-    inlines = [SourceInline, DependencyInline, HistoryInline]
+    inlines = [SourceInline, DependencyInline, ClockTermInline, HistoryInline]
     actions = ["change_status", "shift_target"]
     date_hierarchy = "target_end"
 
@@ -239,6 +278,9 @@ class MilestoneAdmin(admin.ModelAdmin):
             "actual_date": obj.actual_date,
         }
         note = form.cleaned_data.get("change_note", "")
+        if change and obj.clock_terms.exists():
+            # A clocked target is its clock's: the services recompute it, the form can't move it.
+            del tracked["target"]
         if change:
             services.milestone_record_update(
                 milestone=obj, by=request.user, note=note, **fields, **tracked
@@ -247,6 +289,32 @@ class MilestoneAdmin(admin.ModelAdmin):
             created = services.milestone_create(by=request.user, note=note, **fields, **tracked)
             obj.pk = created.pk
         obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ClockTerm:
+            return super().save_formset(request, form, formset, change)
+        # The services write the terms; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not (formset.has_changed() or "clock_combine" in form.changed_data):
+            return None
+        terms = [
+            Term(
+                after=data["trigger"].pk if data.get("trigger") else None,
+                offset=data.get("offset") or 0,
+                unit=data.get("unit") or Unit.DAYS,
+                on=data.get("on"),
+            )
+            for data in (each.cleaned_data for each in formset.forms)
+            if data and not data.get("DELETE")
+        ]
+        services.milestone_set_clock(
+            milestone=form.instance,
+            terms=terms,
+            combine=form.instance.clock_combine,
+            by=request.user,
+        )
+        form.instance.refresh_from_db()
+        return None
 
     @admin.action(description=_("Change the status of the selected milestones"))
     def change_status(self, request, queryset):

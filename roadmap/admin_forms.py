@@ -40,6 +40,7 @@ class MilestoneAdminForm(forms.ModelForm):
             "progress",
             "actual_date",
             "confidence",
+            "clock_combine",
         ]
 
     def __init__(self, *args, **kwargs):
