@@ -1,7 +1,9 @@
 """iCalendar (RFC 5545) feeds: each dated milestone as an all-day event on its deadline.
 
 The event's UID is stable for the milestone, its SEQUENCE counts the changes recorded since it was
-created (so calendar apps replace the old copy), and its summary carries the fuzzy wording.
+created (so calendar apps replace the old copy), and its summary carries the fuzzy wording. Only a
+day the authority itself published is CONFIRMED; a fuzzy target, or a day that is only reported or
+estimated, is TENTATIVE, and the description's first line says how precise the day is.
 Undated milestones are left out: there is no day to put them on.
 """
 
@@ -14,7 +16,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
-from roadmap.models import Milestone, Status, UpdateKind
+from roadmap.models import Confidence, Milestone, Status, UpdateKind
+from roadmap.targets import Precision, Qualifier
 
 
 def calendar_milestones(**lookups):
@@ -31,6 +34,36 @@ def event_day(milestone: Milestone) -> datetime.date:
     return milestone.target.deadline or milestone.target.start
 
 
+def event_status(milestone: Milestone) -> str:
+    """CANCELLED, CONFIRMED for a day the authority published, else TENTATIVE."""
+    if milestone.status == Status.CANCELLED:
+        return "CANCELLED"
+    if milestone.target.precision == Precision.DAY and milestone.confidence == Confidence.OFFICIAL:
+        return "CONFIRMED"
+    return "TENTATIVE"
+
+
+def precision_words(milestone: Milestone) -> str:
+    """Say how precise the event's day is: "Sometime in Q3 2025; shown on its last day."."""
+    target = milestone.target
+    if target.precision == Precision.DAY and target.qualifier == Qualifier.BY:
+        return _("By this day at the latest.")
+    if target.precision == Precision.DAY and target.qualifier == Qualifier.NOT_BEFORE:
+        return _("Not before this day.")
+    if target.precision == Precision.DAY:
+        return {
+            Confidence.OFFICIAL: _("On this day, as published by the authority."),
+            Confidence.REPORTED: _("On this day, as reported."),
+            Confidence.ESTIMATED: _("On this day, as estimated."),
+        }[Confidence(milestone.confidence)]
+    period = {"period": target.period_words()}
+    if target.qualifier == Qualifier.NOT_BEFORE:
+        return _("Not before %(period)s; shown on its first day.") % period
+    if target.qualifier == Qualifier.BY:
+        return _("By %(period)s at the latest; shown on its last day.") % period
+    return _("Sometime in %(period)s; shown on its last day.") % period
+
+
 def build_calendar(milestones, *, name: str) -> bytes:
     """Return the iCalendar file for ``milestones`` (from ``calendar_milestones``)."""
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
@@ -45,6 +78,7 @@ def build_calendar(milestones, *, name: str) -> bytes:
         url = settings.SITE_URL + milestone.get_absolute_url()
         words = milestone.target.words()
         description = [
+            precision_words(milestone),
             _("Target: %(words)s") % {"words": words},
             _("Status: %(status)s, %(progress)s%% done")
             % {"status": milestone.get_status_display(), "progress": milestone.progress},
@@ -63,7 +97,7 @@ def build_calendar(milestones, *, name: str) -> bytes:
         event.add("description", "\n".join(description))
         event.add("url", url)
         event.add("categories", [milestone.workstream.roadmap.title])
-        event.add("status", "CANCELLED" if milestone.status == Status.CANCELLED else "CONFIRMED")
+        event.add("status", event_status(milestone))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

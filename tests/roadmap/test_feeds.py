@@ -9,10 +9,12 @@ import vobject
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from roadmap import services
 from roadmap.models import Milestone
 from roadmap.targets import Target
+from tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -120,3 +122,46 @@ def test_calendar_is_accepted_by_a_second_independent_parser(client):
     assert "Crypto Task Force announced (on Jan. 21, 2025)" in summaries
     assert all(isinstance(e.dtstart.value, datetime.date) for e in calendar.vevent_list)
     assert calendar.version.value == "2.0"
+
+
+def _event(client, title):
+    cache.clear()
+    body = client.get(reverse("roadmap:all-ics")).content
+    return next(
+        e for e in icalendar.Calendar.from_ical(body).walk("VEVENT") if title in str(e["summary"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "confidence", "status", "precision"),
+    [
+        ("Q3 2026", "official", "TENTATIVE", "Sometime in Q3 2026; shown on its last day."),
+        ("by H1 2027", "official", "TENTATIVE", "By H1 2027 at the latest; shown on its last day."),
+        ("not before 2027", "reported", "TENTATIVE", "Not before 2027; shown on its first day."),
+        ("2026-03-02", "reported", "TENTATIVE", "On this day, as reported."),
+        ("2026-03-02", "estimated", "TENTATIVE", "On this day, as estimated."),
+        ("2026-03-02", "official", "CONFIRMED", "On this day, as published by the authority."),
+        ("by 2026-03-02", "official", "CONFIRMED", "By this day at the latest."),
+    ],
+)
+def test_calendar_status_and_description_say_how_precise_the_day_is(
+    client, target, confidence, status, precision
+):
+    MilestoneFactory(title="Precise thing", target=Target.parse(target), confidence=confidence)
+
+    event = _event(client, "Precise thing")
+
+    assert str(event["status"]) == status
+    assert str(event["description"]).splitlines()[0] == precision
+
+
+def test_calendar_description_of_a_fuzzy_target_reads_in_chinese(client):
+    MilestoneFactory(title="Precise thing", target=Target.parse("Q3 2026"))
+
+    with translation.override("zh-hans"):
+        cache.clear()
+        body = client.get(
+            reverse("roadmap:all-ics"), headers={"accept-language": "zh-CN"}
+        ).content.decode()
+
+    assert "第三季度内某时；显示在其最后一天。" in body.replace("\r\n ", "")
