@@ -1,13 +1,15 @@
 """The public pages: the dashboard, a milestone with its history, roadmaps, workstreams,
 jurisdictions, authorities and topics with their indexes, and the comparison by topic."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 
-from roadmap import selectors, timeline
+from roadmap import export, selectors, timeline
 from roadmap.cache import cached_page
 from roadmap.calendar import build_calendar, calendar_milestones
 from roadmap.forms import DashboardFilterForm
@@ -35,18 +37,48 @@ def _overview(request, template, filters: MilestoneFilter, context: dict):
     )
 
 
+def _dashboard_filters(request) -> tuple[DashboardFilterForm, MilestoneFilter]:
+    """The dashboard's filter form bound to the query string, and the filters that passed."""
+    form = DashboardFilterForm(request.GET or None)
+    return form, form.milestone_filter() if form.is_bound else MilestoneFilter()
+
+
 @cached_page
 def dashboard(request):
-    form = DashboardFilterForm(request.GET or None)
-    filters = form.milestone_filter() if form.is_bound else MilestoneFilter()
+    form, filters = _dashboard_filters(request)
     query = request.GET.copy()
     query.pop("page", None)
     return _overview(
         request,
         "roadmap/dashboard.html",
         filters,
-        {"form": form, "filtered": form.is_bound, "query": query.urlencode()},
+        {
+            "form": form,
+            "filtered": form.is_bound,
+            "query": query.urlencode(),
+            "export_query": query.urlencode(),
+        },
     )
+
+
+@cached_page
+def export_csv(request):
+    """Send the dashboard's milestones, with its filters, as a CSV file."""
+    _, filters = _dashboard_filters(request)
+    records = map(export.milestone_record, selectors.milestone_export(filters))
+    response = HttpResponse(export.as_csv(records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="milestones.csv"'
+    return response
+
+
+@cached_page
+def export_json(request):
+    """Send the dashboard's milestones, with its filters, as JSON."""
+    _, filters = _dashboard_filters(request)
+    records = [export.milestone_record(m) for m in selectors.milestone_export(filters)]
+    response = JsonResponse({"count": len(records), "milestones": records})
+    response["Content-Disposition"] = 'attachment; filename="milestones.json"'
+    return response
 
 
 @cached_page
@@ -58,7 +90,11 @@ def roadmap_detail(request, slug):
         request,
         "roadmap/roadmap_detail.html",
         MilestoneFilter(roadmap=roadmap),
-        {"roadmap": roadmap, "workstreams": roadmap.workstreams.all()},
+        {
+            "roadmap": roadmap,
+            "workstreams": roadmap.workstreams.all(),
+            "export_query": urlencode({"roadmap": roadmap.slug}),
+        },
     )
 
 
@@ -69,7 +105,11 @@ def workstream_detail(request, roadmap, slug):
         request,
         "roadmap/workstream_detail.html",
         MilestoneFilter(workstream=workstream),
-        {"workstream": workstream, "roadmap": workstream.roadmap},
+        {
+            "workstream": workstream,
+            "roadmap": workstream.roadmap,
+            "export_query": urlencode({"workstream": workstream.pk}),
+        },
     )
 
 
@@ -80,7 +120,11 @@ def jurisdiction_detail(request, code):
         request,
         "roadmap/jurisdiction_detail.html",
         MilestoneFilter(jurisdiction=jurisdiction),
-        {"jurisdiction": jurisdiction, "authorities": jurisdiction.authorities.all()},
+        {
+            "jurisdiction": jurisdiction,
+            "authorities": jurisdiction.authorities.all(),
+            "export_query": urlencode({"jurisdiction": jurisdiction.code}),
+        },
     )
 
 
