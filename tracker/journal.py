@@ -30,6 +30,7 @@ class Journal:
         self.claim = str(claim)
         self._file = None
         self._redis = None
+        self._expires = False
 
     def open(self) -> Journal:
         if settings.REDIS_URL:
@@ -48,7 +49,14 @@ class Journal:
 
         key = f"tracker:journal:{self.claim}"
         try:
-            self._redis.pipeline().rpush(key, delivery_id).expire(key, KEEP_SECONDS).execute()
+            # One round trip per id; the list's expiry is set with its first id.
+            if self._expires:
+                self._redis.rpush(key, delivery_id)
+            else:
+                self._redis.pipeline(transaction=False).rpush(key, delivery_id).expire(
+                    key, KEEP_SECONDS
+                ).execute()
+                self._expires = True
         except redis.RedisError:
             # The email went; only the protection against resending it after a crash is lost.
             logger.warning("Could not journal sent delivery %s", delivery_id, exc_info=True)

@@ -10,12 +10,14 @@ might still produce is recognisably the same email.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -30,6 +32,7 @@ CONFIRM_URL = "https://confirm.invalid/placeholder"
 MAILTO_SUBJECT = "mailto-subject-placeholder"
 RECIPIENT = "recipient@placeholder.invalid"
 MESSAGE_ID = "message-id-placeholder"
+TOKEN = "token-placeholder"  # noqa: S105 (a stand-in, not a secret)
 PLACEHOLDERS = {"manage_url": MANAGE_URL, "unsubscribe_url": UNSUBSCRIBE_URL}
 
 
@@ -54,21 +57,37 @@ def render(kind: str, context: dict, language: str) -> Rendered:
         )
 
 
-def links(subscriber: Subscriber) -> dict[str, str]:
-    """The subscriber's own values for each placeholder: signed links, address, Message-ID."""
-    manage = tokens.make_token(subscriber, tokens.MANAGE)
-    site = settings.SITE_URL
-    return {
-        MANAGE_URL: site + reverse("tracker:manage", args=[manage]),
-        UNSUBSCRIBE_URL: site + reverse("tracker:unsubscribe", args=[manage]),
-        CONFIRM_URL: site
-        + reverse("tracker:confirm", args=[tokens.make_token(subscriber, tokens.CONFIRM)]),
-        MAILTO_SUBJECT: quote("unsubscribe " + manage),
-    }
+class Links:
+    """Each subscriber's signed links: the addresses are resolved once, the tokens signed per
+    subscriber (the confirmation token only when the email has a confirmation link)."""
+
+    def __init__(self, confirm: bool = True):
+        site = settings.SITE_URL
+        self.manage = site + reverse("tracker:manage", args=[TOKEN])
+        self.unsubscribe = site + reverse("tracker:unsubscribe", args=[TOKEN])
+        self.confirm = site + reverse("tracker:confirm", args=[TOKEN]) if confirm else None
+
+    def values(self, subscriber: Subscriber) -> dict[str, str]:
+        """The subscriber's own value for each link placeholder."""
+        manage = tokens.make_token(subscriber, tokens.MANAGE)
+        personal = {
+            MANAGE_URL: self.manage.replace(TOKEN, manage),
+            UNSUBSCRIBE_URL: self.unsubscribe.replace(TOKEN, manage),
+            MAILTO_SUBJECT: quote("unsubscribe " + manage),
+        }
+        if self.confirm is not None:
+            token = tokens.make_token(subscriber, tokens.CONFIRM)
+            personal[CONFIRM_URL] = self.confirm.replace(TOKEN, token)
+        return personal
+
+
+@functools.cache
+def _domain_of(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def _domain() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return _domain_of(settings.DEFAULT_FROM_EMAIL)
 
 
 def _headers(kind: str, language: str, message_id: str, unsubscribe_url: str, mailto: str):
@@ -139,6 +158,7 @@ class PreparedEmail:
             self.encoded.count(placeholder.encode()) == count
             for placeholder, count in expected.items()
         )
+        self.links = Links(confirm=expected[CONFIRM_URL] > 0)
 
     def _email(self, to: str, headers: dict, text: str, html: str, connection=None):
         email = EmailMultiAlternatives(
@@ -151,14 +171,43 @@ class PreparedEmail:
         email.attach_alternative(html, "text/html")
         return email
 
+    def _copies_encoded(self, subscriber: Subscriber) -> bool:
+        return self.fast and subscriber.email.isascii() and settings.SITE_URL.isascii()
+
+    def encoded_for(self, delivery: Delivery) -> tuple[str, bytes]:
+        """Return ``delivery``'s envelope recipient and its copy encoded for SMTP, as Django's
+        SMTP backend would send ``for_delivery``'s message."""
+        subscriber = delivery.subscriber
+        if not self._copies_encoded(subscriber):
+            email = self.for_delivery(delivery)
+            encoding = email.encoding or settings.DEFAULT_CHARSET
+            return (
+                sanitize_address(subscriber.email, encoding),
+                email.message().as_bytes(linesep="\r\n"),
+            )
+        return subscriber.email, self._copy(delivery, self.links.values(subscriber))
+
+    def _copy(self, delivery: Delivery, personal: dict[str, str]) -> bytes:
+        """The encoded message with ``personal``'s links, the address and the Message-ID in."""
+        encoded = self.encoded
+        personal = {
+            **personal,
+            RECIPIENT: delivery.subscriber.email,
+            MESSAGE_ID: _message_id(delivery)[1:].partition("@")[0],
+        }
+        for placeholder, value in personal.items():
+            encoded = encoded.replace(placeholder.encode(), value.encode())
+        return encoded
+
     def for_delivery(self, delivery: Delivery, connection=None) -> EmailMultiAlternatives:
         """Return ``delivery``'s copy, personalised."""
         subscriber = delivery.subscriber
-        personal = links(subscriber)
+        personal = self.links.values(subscriber)
         text, html = self.rendered.text, self.rendered.html
         for placeholder in (MANAGE_URL, UNSUBSCRIBE_URL, CONFIRM_URL):
-            text = text.replace(placeholder, personal[placeholder])
-            html = html.replace(placeholder, personal[placeholder])
+            if placeholder in personal:
+                text = text.replace(placeholder, personal[placeholder])
+                html = html.replace(placeholder, personal[placeholder])
         message_id = _message_id(delivery)
         headers = _headers(
             self.kind,
@@ -167,15 +216,10 @@ class PreparedEmail:
             personal[UNSUBSCRIBE_URL],
             personal[MAILTO_SUBJECT],
         )
-        if not (self.fast and subscriber.email.isascii() and settings.SITE_URL.isascii()):
+        if not self._copies_encoded(subscriber):
             return self._email(subscriber.email, headers, text, html, connection)
-        encoded = self.encoded
-        personal[RECIPIENT] = subscriber.email
-        personal[MESSAGE_ID] = message_id[1:].partition("@")[0]
-        for placeholder, value in personal.items():
-            encoded = encoded.replace(placeholder.encode(), value.encode())
         email = _PersonalEmail(
-            encoded,
+            self._copy(delivery, personal),
             subject=self.rendered.subject,
             body=text,
             to=[subscriber.email],

@@ -3,9 +3,10 @@
 1. **Claim**: one UPDATE moves the batch's pending rows to "sending" under a fresh claim id, so a
    task that runs twice, or two workers given the same ids, send each row at most once.
 2. **Render** the batch: a few queries, one rendering per distinct content.
-3. **Send** over one connection. After each accepted message its id goes into the claim's
-   journal (``tracker.journal``), so that if the worker dies before step 4 the sweeper knows
-   which claimed rows went out and does not send them again.
+3. **Send** over one connection, pipelined where the server allows (``tracker.smtp``). After
+   each accepted message, and before the next message's content is written, its id goes into the
+   claim's journal (``tracker.journal``), so that if the worker dies before step 4 the sweeper
+   knows which claimed rows went out and does not send them again.
 4. **Record**: one UPDATE marks the sent rows; digests move their subscriber's cursor past what
    they covered. Refused addresses (5xx) are suspended; temporary failures go back to pending
    for the task to retry with backoff. Each UPDATE is a compare-and-set on the state and claim it
@@ -21,12 +22,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tracker import journal, mail, services
+from tracker import journal, mail, services, smtp
 from tracker.content import DigestBuilder, ReminderBuilder, advance_cursors
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
@@ -139,26 +143,61 @@ def _send(messages, outcome: Outcome, sent_journal: journal.Journal) -> None:
         return
     sent_journal.open()
     try:
-        for position, (delivery, email) in enumerate(messages):
-            try:
-                connection.send_messages([email.for_delivery(delivery, connection)])
-            except (smtplib.SMTPException, OSError) as error:
-                outcome.errors[delivery.pk] = f"{type(error).__name__}: {error}"[:2000]
-                codes = _codes(error)
-                if codes and all(code >= 500 for code in codes):
-                    outcome.refused.append(delivery.pk)  # the address is refused for good
-                elif codes:
-                    outcome.retry.append(delivery.pk)  # refused for now (greylisting, a full box)
-                else:
-                    # The connection is in doubt: this and every later message are tried again.
-                    outcome.retry += [item.pk for item, _email in messages[position:]]
-                    break
-                continue
-            sent_journal.add(delivery.pk)
-            outcome.sent.append(delivery.pk)
+        if isinstance(connection, SmtpBackend) and connection.connection is not None:
+            _send_encoded(connection.connection, messages, outcome, sent_journal)
+        else:
+            _send_one_by_one(connection, messages, outcome, sent_journal)
     finally:
         sent_journal.close()
         connection.close()
+
+
+def _failed(delivery: Delivery, error: Exception, outcome: Outcome) -> bool:
+    """Note why ``delivery`` did not go; False when the connection itself is in doubt."""
+    outcome.errors[delivery.pk] = f"{type(error).__name__}: {error}"[:2000]
+    codes = _codes(error)
+    if codes and all(code >= 500 for code in codes):
+        outcome.refused.append(delivery.pk)  # the address is refused for good
+    elif codes:
+        outcome.retry.append(delivery.pk)  # refused for now (greylisting, a full box)
+    return bool(codes)
+
+
+def _send_one_by_one(connection, messages, outcome: Outcome, sent_journal) -> None:
+    """Any mail backend: each message built as an ``EmailMessage`` and handed to it."""
+    for position, (delivery, email) in enumerate(messages):
+        try:
+            connection.send_messages([email.for_delivery(delivery, connection)])
+        except (smtplib.SMTPException, OSError) as error:
+            if not _failed(delivery, error, outcome):
+                # The connection is in doubt: this and every later message are tried again.
+                outcome.retry += [item.pk for item, _email in messages[position:]]
+                break
+            continue
+        sent_journal.add(delivery.pk)
+        outcome.sent.append(delivery.pk)
+
+
+def _send_encoded(connection: smtplib.SMTP, messages, outcome: Outcome, sent_journal) -> None:
+    """SMTP: each copy encoded from its prepared bytes and sent through ``smtp.Pipeline``, which
+    writes the next content only once this loop has journaled the message before it."""
+    sender = sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+    encoded = ((delivery, *email.encoded_for(delivery)) for delivery, email in messages)
+    position = 0
+    try:
+        for delivery, error in smtp.Pipeline(connection, sender).send(encoded):
+            position += 1
+            if error is None:
+                sent_journal.add(delivery.pk)
+                outcome.sent.append(delivery.pk)
+            else:
+                _failed(delivery, error, outcome)
+    except (smtplib.SMTPException, OSError) as error:
+        # The connection is in doubt: the message after the last answered one and every later
+        # one are tried again.
+        for delivery, _email in messages[position:]:
+            outcome.errors[delivery.pk] = f"{type(error).__name__}: {error}"[:2000]
+            outcome.retry.append(delivery.pk)
 
 
 def record(claim: uuid.UUID, deliveries: list[Delivery], outcome: Outcome) -> None:

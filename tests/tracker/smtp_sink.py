@@ -3,7 +3,8 @@
 Recipients whose local part is ``refuse`` get a permanent 550, ``busy`` a temporary 451, as a
 real mail server would answer for a dead mailbox or a greylisted one. ``mode`` makes the whole
 server misbehave for a while: "busy" answers every recipient with 451, "drop" hangs up when a
-message's data arrives, without accepting it.
+message's data arrives, without accepting it. Like most mail servers it offers PIPELINING
+(RFC 2920), unless started with ``pipelining=False``.
 """
 
 import asyncio
@@ -21,12 +22,19 @@ def free_port() -> int:
 
 
 class Sink:
-    def __init__(self, delay: float = 0):
+    def __init__(self, delay: float = 0, pipelining: bool = True):
         self.delay = delay
+        self.pipelining = pipelining
         self.mode = "ok"
         self.messages = []
         self.sessions = set()
         self.lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.partition("@")[0]
@@ -58,9 +66,9 @@ class Sink:
 class SmtpSink:
     """Start and stop the server; ``messages`` are the parsed emails it accepted."""
 
-    def __init__(self, delay: float = 0):
+    def __init__(self, delay: float = 0, pipelining: bool = True):
         self.port = free_port()
-        self.handler = Sink(delay)
+        self.handler = Sink(delay, pipelining)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     @property

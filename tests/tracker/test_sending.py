@@ -1,6 +1,7 @@
 """Sending over a real SMTP server: multipart, headers, one connection, exactly once, refusals."""
 
 import datetime
+from collections import Counter
 from unittest import mock
 
 import pytest
@@ -367,3 +368,78 @@ def test_a_server_busy_then_hanging_up_then_recovered_delivers_each_email_once(r
     with time_machine.travel(timezone.now() + tasks.LOST_AFTER_RETRY * 2):
         assert tasks.sweep() == 0  # a refused address is not retried forever
     assert len(smtp_sink.messages) == 4
+
+
+def test_a_worker_that_dies_before_journaling_an_accepted_message_repeats_that_one_only(
+    readers, smtp_sink
+):
+    """Pipelined, the next message's envelope goes with the end of this one's content, but its
+    content waits until this one is journaled: a death in between leaves one message in doubt."""
+    people = readers(6)
+    MilestoneFactory()
+    claimed = sending.claim(_digests(people))
+    journaled = []
+    real_add = journal.Journal.add
+
+    def dies_at_the_fourth(self, delivery_id):
+        if len(journaled) == 3:
+            raise SystemExit("worker killed")
+        journaled.append(delivery_id)
+        real_add(self, delivery_id)
+
+    with (
+        mock.patch.object(journal.Journal, "add", dies_at_the_fourth),
+        pytest.raises(SystemExit),
+    ):
+        sending.send_claimed(claimed)
+    assert len(smtp_sink.messages) == 4  # the fourth was accepted; the fifth's content never went
+    with time_machine.travel(timezone.now() + sending.STUCK_AFTER * 4):
+        tasks.sweep()
+    received = Counter(message["To"] for message in smtp_sink.messages)
+    assert set(received) == {person.email for person in people}
+    assert received[claimed[3].subscriber.email] == 2  # the one copy SMTP cannot rule out
+    assert sum(received.values()) == 7
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_refusals_in_the_middle_of_a_batch_leave_the_others_going_with_or_without_pipelining(
+    readers, settings, pipelining
+):
+    from tests.tracker.smtp_sink import SmtpSink
+
+    people = readers(2) + readers(1, prefix="refuse") + readers(1, prefix="busy")
+    people += readers(2, prefix="other")
+    people[2].email, people[3].email = "refuse@example.com", "busy@example.com"
+    for person in people[2:4]:
+        person.save()
+    MilestoneFactory()
+    ids = _digests(people)
+    with SmtpSink(pipelining=pipelining) as sink:
+        for name, value in sink.settings().items():
+            setattr(settings, name, value)
+        outcome = sending.send_claimed(sending.claim(ids))
+    assert outcome.refused == [ids[2]] and outcome.retry == [ids[3]]
+    assert sorted(outcome.sent) == sorted(ids[:2] + ids[4:])
+    assert len(sink.handler.sessions) == 1
+    assert Counter(m["To"] for m in sink.messages) == Counter(
+        p.email for p in people if p not in people[2:4]
+    )
+    assert "550" in Delivery.objects.get(pk=ids[2]).last_error
+    assert "451" in Delivery.objects.get(pk=ids[3]).last_error
+
+
+def test_a_copys_links_are_the_ones_the_url_patterns_give(make_subscriber, settings):
+    from django.urls import reverse
+
+    from tracker import tokens
+
+    subscriber = make_subscriber()
+    links = mail.Links().values(subscriber)
+    manage = tokens.make_token(subscriber, tokens.MANAGE)
+    confirm = tokens.make_token(subscriber, tokens.CONFIRM)
+    site = settings.SITE_URL
+    assert links[mail.MANAGE_URL] == site + reverse("tracker:manage", args=[manage])
+    assert links[mail.UNSUBSCRIBE_URL] == site + reverse("tracker:unsubscribe", args=[manage])
+    assert links[mail.CONFIRM_URL] == site + reverse("tracker:confirm", args=[confirm])
+    assert tokens.read_token(manage, tokens.MANAGE) == subscriber
