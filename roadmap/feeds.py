@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
@@ -42,7 +43,16 @@ class UpdatesFeed(Feed):
         return f"{update.milestone.title}: {update.describe() or update.note[:80]}"
 
     def item_description(self, update: MilestoneUpdate):
-        return update.note or update.describe()
+        """The note, or what changed; a slip first shows the old target struck through (HTML)."""
+        text = update.note or update.describe()
+        if not update.is_slip:
+            return text
+        return format_html(
+            "<p><del>{}</del> {}</p><p>{}</p>",
+            update.old_target_value.words(),
+            update.new_target_value.words(),
+            text,
+        )
 
     def item_link(self, update: MilestoneUpdate):
         return f"{update.milestone.get_absolute_url()}#update-{update.pk}"

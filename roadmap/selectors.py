@@ -4,7 +4,21 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    JSONField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
@@ -40,6 +54,26 @@ def milestones() -> QuerySet[Milestone]:
     return Milestone.objects.select_related(
         "workstream__roadmap", "authority__jurisdiction", "forecast"
     ).order_by(F("target_end").asc(nulls_last=True), "target_start", "title")
+
+
+def with_previous_target(queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    """Annotate ``previous_target``: the target (as stored) that the latest change of target moved
+    later, or ``None`` when the latest change was no slip. Only slipped milestones look it up."""
+    latest_change = MilestoneUpdate.objects.filter(
+        milestone=OuterRef("pk"), new_target__isnull=False
+    ).order_by("-recorded_at", "-id")
+    slipped_from = latest_change.annotate(
+        slipped_from=Case(
+            When(slip_days__gt=0, then=F("old_target")), default=None, output_field=JSONField()
+        )
+    ).values("slipped_from")[:1]
+    return queryset.annotate(
+        previous_target=Case(
+            When(slip_count__gt=0, then=Subquery(slipped_from)),
+            default=Value(None, output_field=JSONField()),
+            output_field=JSONField(),
+        )
+    )
 
 
 @dataclass
@@ -99,7 +133,7 @@ def dashboard(*, filters: MilestoneFilter, today: datetime.date) -> Dashboard:
 
     The lists are bounded; ``matching`` is left as a queryset for the caller to paginate.
     """
-    matching = filters.apply(milestones())
+    matching = with_previous_target(filters.apply(milestones()))
     by_status = dict(
         filters.apply(Milestone.objects.all())
         .order_by()
@@ -149,7 +183,7 @@ def milestone_detail(slug: str) -> Milestone:
     its clock's terms with their triggers."""
     related = milestones()
     return (
-        milestones()
+        with_previous_target(milestones())
         .prefetch_related(
             "sources",
             "topics",

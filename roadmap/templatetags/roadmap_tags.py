@@ -4,9 +4,11 @@ from django import template
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 
 from config.language import LANGUAGE_PARAMETER
 from roadmap.models import Status
+from roadmap.targets import Target
 
 register = template.Library()
 
@@ -37,3 +39,27 @@ def switch_language_url(context, code: str) -> str:
         query = QueryDict(mutable=True)
     query[LANGUAGE_PARAMETER] = code
     return f"{request.path}?{query.urlencode()}"
+
+
+def _was_now(previous: Target, current: Target):
+    return format_html(
+        '<del><span class="visually-hidden">{}</span>{}</del> '
+        '<span class="visually-hidden">{}</span>{}',
+        pgettext("the target before a slip", "was "),
+        previous.words(),
+        pgettext("the target after a slip", "now "),
+        current.words(),
+    )
+
+
+@register.simple_tag
+def target_words(milestone):
+    """Render a milestone's target in words, after the one it slipped from struck through.
+
+    The milestone comes from ``selectors.with_previous_target``; without that annotation, or
+    when its latest change of target was no slip, only its target is shown.
+    """
+    previous = Target.from_dict(getattr(milestone, "previous_target", None))
+    if previous is None:
+        return milestone.target.words()
+    return _was_now(previous, milestone.target)
