@@ -1,27 +1,30 @@
 """The editors' workplace: every roadmap object; milestone changes go through the services."""
 
 import datetime
+import logging
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from kombu.exceptions import OperationalError
 
-from roadmap import services
+from roadmap import services, tasks
 from roadmap.admin_forms import ChangeStatusForm, ImportForm, MilestoneAdminForm, ShiftTargetForm
 from roadmap.forecasts.clocks import Term, Unit, creates_cycle
-from roadmap.importers.federal_register import import_federal_register
-from roadmap.importers.report import ImportFailed
-from roadmap.importers.unified_agenda import import_unified_agenda
+from roadmap.importers import jobs
 from roadmap.models import (
+    AgendaRule,
     Authority,
     ClockTerm,
     Dependency,
+    ImportJob,
     Jurisdiction,
     Milestone,
     MilestoneUpdate,
@@ -31,6 +34,19 @@ from roadmap.models import (
     Workstream,
 )
 from roadmap.selectors import clock_edges
+
+logger = logging.getLogger(__name__)
+
+
+def _queue_import(job_id: int) -> None:
+    """Hand an import to a worker; with the broker down the job is refused, saying why."""
+    try:
+        tasks.run_import_job.delay(job_id)
+    except (OperationalError, OSError):
+        logger.warning("Broker unreachable: import job %s not queued", job_id, exc_info=True)
+        jobs.import_job_abandon(
+            job_id=job_id, reason="The task queue could not be reached; upload the file again."
+        )
 
 
 @admin.register(Jurisdiction)
@@ -372,48 +388,53 @@ class MilestoneAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view(self.import_view)
         return [
             path("import/", view, name="roadmap_milestone_import"),
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="roadmap_milestone_import_job",
+            ),
             *super().get_urls(),
         ]
 
     def import_view(self, request):
-        """Import government data from an upload, with the same code as the commands."""
+        """Start an import of an upload; a worker runs it with the same code as the commands."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        report, error = None, None
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["kind"] == ImportForm.UNIFIED_AGENDA:
-                    report = import_unified_agenda(
-                        data["file"],
-                        agency=data["agency"],
-                        rin_prefix=data["rin_prefix"],
-                        keyword=data["keyword"],
-                        dry_run=data["dry_run"],
-                    )
-                else:
-                    report = import_federal_register(data["file"], dry_run=data["dry_run"])
-            except ImportFailed as failure:
-                error = _("Nothing was imported: %(reason)s.") % {
-                    "reason": str(failure).rstrip(". ")
-                }
-            else:
-                if not report.dry_run:
-                    # Ready for the next file, with the safe choice ticked again.
-                    form = ImportForm(initial={"kind": data["kind"]})
+            job = jobs.import_job_create(
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                options=form.options(),
+                by=request.user,
+            )
+            transaction.on_commit(lambda: _queue_import(job.pk))
+            return redirect("admin:roadmap_milestone_import_job", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import government data"),
             "form": form,
-            "report": report,
-            "error": error,
+            "recent": ImportJob.objects.select_related("created_by")[:10],
             "opts": self.model._meta,
         }
-        status = 400 if error or form.errors else 200
+        status = 400 if form.errors else 200
         return TemplateResponse(
             request, "admin/roadmap/milestone/import.html", context, status=status
         )
+
+    def import_job_view(self, request, job_id):
+        """An import's state, progress and kept report; the page reloads itself until it ends."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import of %(file)s") % {"file": job.file_name},
+            "job": job,
+            "progress": jobs.import_job_progress(job),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/roadmap/milestone/import_job.html", context)
 
     def _action_page(self, request, queryset, form, title, action):
         context = {
@@ -441,6 +462,25 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     @admin.display(description=_("change"))
     def change(self, update):
         return update.describe()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgendaRule)
+class AgendaRuleAdmin(admin.ModelAdmin):
+    """What the newest imported Unified Agenda edition says of each rule: read-only."""
+
+    list_display = ["rin", "workstream", "agency", "stage", "priority", "edition"]
+    list_filter = ["stage", "priority", "edition"]
+    list_select_related = ["workstream__roadmap", "agency__jurisdiction"]
+    search_fields = ["rin", "workstream__title", "agency__acronym", "agency__name"]
 
     def has_add_permission(self, request):
         return False

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.importers.kinds import ImportKind
 from roadmap.models import Milestone, Status
 from roadmap.targets import Target
 
@@ -116,22 +117,26 @@ class ShiftTargetForm(forms.Form):
 class ImportForm(forms.Form):
     """Upload a Unified Agenda edition or Federal Register JSON, as the import commands take."""
 
-    UNIFIED_AGENDA = "unified_agenda"
-    FEDERAL_REGISTER = "federal_register"
-
-    kind = forms.ChoiceField(
-        label=_("What the file is"),
-        choices=[
-            (UNIFIED_AGENDA, _("Unified Agenda edition (reginfo.gov XML)")),
-            (FEDERAL_REGISTER, _("Federal Register documents (API JSON)")),
-        ],
-    )
+    kind = forms.ChoiceField(label=_("What the file is"), choices=ImportKind.choices)
     file = forms.FileField(label=_("File"))
     agency = forms.CharField(
         label=_("Only this agency"), required=False, max_length=20, help_text=_("e.g. SEC")
     )
     rin_prefix = forms.CharField(label=_("Only RINs starting with"), required=False, max_length=9)
     keyword = forms.CharField(label=_("Only rules mentioning"), required=False, max_length=100)
+    skip_invalid = forms.BooleanField(
+        label=_("Skip invalid rows"),
+        required=False,
+        help_text=_("Import the rest of a file with invalid rows, listing each one skipped."),
+    )
     dry_run = forms.BooleanField(
         label=_("Dry run"), required=False, initial=True, help_text=_("Report only; write nothing.")
     )
+
+    def options(self) -> dict:
+        """The importer's options, as ``roadmap.importers.kinds.import_file`` takes them."""
+        data = self.cleaned_data
+        names = ["skip_invalid", "dry_run"]
+        if data["kind"] == ImportKind.UNIFIED_AGENDA:
+            names += ["agency", "rin_prefix", "keyword"]
+        return {name: data[name] for name in names}

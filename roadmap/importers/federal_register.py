@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.utils.text import slugify
 
 from roadmap import services
 from roadmap.importers.cleaning import clean_line, clean_text
+from roadmap.importers.permissions import EVERYONE, Gate
 from roadmap.importers.records import federal_register_agency, record_with_source, us_roadmap
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.importers.unified_agenda import ROADMAP_SLUG as AGENDA_SLUG
@@ -31,6 +33,7 @@ from roadmap.models import Authority, Confidence, Milestone, Status, Workstream
 from roadmap.targets import Target
 
 ROADMAP_SLUG = "us-federal-register"
+PROGRESS_EVERY = 250
 MAX_BYTES = 50 * 1024 * 1024
 MISSING = object()
 STEP_FOR_TYPE = {"Proposed Rule": ("nprm",), "Rule": ("final-rule", "final-action")}
@@ -117,14 +120,16 @@ def read_documents(stream: BinaryIO) -> list:
 
 
 class _Importer:
-    def __init__(self, report: ImportReport):
+    def __init__(self, report: ImportReport, gate: Gate):
         self.report = report
+        self.gate = gate
         self._roadmap = None
 
     @property
     def roadmap(self):
         if self._roadmap is None:
             self._roadmap = us_roadmap(
+                gate=self.gate,
                 slug=ROADMAP_SLUG,
                 title="US Federal Register documents",
                 summary="Comment deadlines and effective dates of documents published in the "
@@ -138,7 +143,7 @@ class _Importer:
         slug = slugify(clean_line(agency.get("slug")) or name)[:100] or "federal-agency"
         if name.isupper():
             name = name.title()  # raw names come in capitals: "TREASURY DEPARTMENT"
-        return federal_register_agency(slug=slug, name=name or slug)
+        return federal_register_agency(gate=self.gate, slug=slug, name=name or slug)
 
     def tracked_rule(self, rins: list[str]) -> Workstream | None:
         slugs = [rin.lower() for rin in rins]
@@ -190,9 +195,12 @@ class _Importer:
 
     def workstream(self, agency: dict, authority: Authority) -> Workstream:
         slug = slugify(agency.get("slug") or authority.acronym)[:100] or "agency"
-        workstream, _ = Workstream.objects.get_or_create(
-            roadmap=self.roadmap, slug=slug, defaults={"title": authority.name[:200]}
-        )
+        workstream = Workstream.objects.filter(roadmap=self.roadmap, slug=slug).first()
+        if workstream is None:
+            self.gate.check("add", Workstream, authority.name)
+            workstream = Workstream.objects.create(
+                roadmap=self.roadmap, slug=slug, title=authority.name[:200]
+            )
         return workstream
 
     def complete_step(self, rule: Workstream, kind: str, published, source: dict) -> None:
@@ -202,6 +210,7 @@ class _Importer:
             action = milestone.slug.removeprefix(f"ua-{rule.slug}-")
             if action.startswith(prefixes) and "comment" not in action:
                 record_with_source(
+                    self.gate,
                     milestone,
                     source,
                     f"Published as {source['title']}.",
@@ -214,6 +223,7 @@ class _Importer:
     def milestone(self, slug, title, target: Target, workstream, authority, source, dates) -> None:
         existing = Milestone.objects.filter(slug=slug).first()
         if existing is None:
+            self.gate.check("add", Milestone, title)
             services.milestone_create(
                 workstream=workstream,
                 authority=authority,
@@ -230,7 +240,9 @@ class _Importer:
             self.report.unchanged += 1
         else:
             before = existing.target
-            record_with_source(existing, source, "Federal Register update.", target=target)
+            record_with_source(
+                self.gate, existing, source, "Federal Register update.", target=target
+            )
             self.report.changed.append(f"{title}: {before.words()} → {target.words()}")
 
 
@@ -240,15 +252,23 @@ def _wording(dates: str) -> str:
 
 
 def import_documents(
-    documents: list, *, skip_invalid: bool = False, dry_run: bool = False
+    documents: list,
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    gate: Gate = EVERYONE,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import parsed documents; all or nothing. Raise ``ImportFailed`` for an invalid document
-    unless ``skip_invalid`` is given; an import that would change nothing writes nothing."""
+    unless ``skip_invalid`` is given, or for a write ``gate``'s user may not make; an import that
+    would change nothing writes nothing. ``progress`` is told how many were read, now and then."""
     report = ImportReport(unit="documents", dry_run=dry_run)
     with transaction.atomic():
-        importer = _Importer(report)
+        importer = _Importer(report, gate)
         for position, document in enumerate(documents, 1):
             report.read += 1
+            if progress is not None and report.read % PROGRESS_EVERY == 0:
+                progress(report.read)
             number = document.get("document_number") if isinstance(document, dict) else None
             name = clean_line(number) if isinstance(number, str) and number else f"item {position}"
             try:
@@ -267,8 +287,7 @@ def import_documents(
     return report
 
 
-def import_federal_register(
-    stream: BinaryIO, *, skip_invalid: bool = False, dry_run: bool = False
-) -> ImportReport:
-    """Import a document or a search page from ``stream`` (see ``import_documents``)."""
-    return import_documents(read_documents(stream), skip_invalid=skip_invalid, dry_run=dry_run)
+def import_federal_register(stream: BinaryIO, **options) -> ImportReport:
+    """Import a document or a search page from ``stream`` (``options``: see
+    ``import_documents``)."""
+    return import_documents(read_documents(stream), **options)

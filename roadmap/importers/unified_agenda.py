@@ -29,7 +29,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
@@ -43,6 +43,7 @@ from django.utils.text import slugify
 from roadmap import services
 from roadmap.importers.cleaning import BadDate, clean_line, clean_text, parse_timetable_date
 from roadmap.importers.cleaning import split_row as split_timetable_row
+from roadmap.importers.permissions import EVERYONE, Gate
 from roadmap.importers.records import agenda_agency, record_with_source, us_roadmap
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.models import (
@@ -60,6 +61,7 @@ from roadmap.models import (
 from roadmap.targets import Qualifier, Target
 
 ROADMAP_SLUG = "us-unified-agenda"
+PROGRESS_EVERY = 250
 RULE_URL = "https://www.reginfo.gov/public/do/eAgendaViewRule?pubId={edition}&RIN={rin}"
 CITATION_URL = "https://www.federalregister.gov/citation/{volume}-FR-{page}"
 # Bytes XML 1.0 forbids (all but tab, newline and carriage return below 0x20); 0x19 is mended.
@@ -278,8 +280,9 @@ def _citation_source(citation: str) -> dict:
 
 
 class _Importer:
-    def __init__(self, report: ImportReport):
+    def __init__(self, report: ImportReport, gate: Gate):
         self.report = report
+        self.gate = gate
         self._roadmap = None
         self._agencies: dict[Agency, Authority] = {}
 
@@ -287,6 +290,7 @@ class _Importer:
     def roadmap(self):
         if self._roadmap is None:
             self._roadmap = us_roadmap(
+                gate=self.gate,
                 slug=ROADMAP_SLUG,
                 title="US Unified Agenda of Regulatory and Deregulatory Actions",
                 summary="Each rule of the agencies' semiannual agenda, with its timetable, "
@@ -302,7 +306,11 @@ class _Importer:
     def agency(self, agency: Agency, parent: Authority | None = None) -> Authority:
         if agency not in self._agencies:
             self._agencies[agency] = agenda_agency(
-                code=agency.code, name=agency.name, acronym=agency.acronym, parent=parent
+                gate=self.gate,
+                code=agency.code,
+                name=agency.name,
+                acronym=agency.acronym,
+                parent=parent,
             )
         return self._agencies[agency]
 
@@ -348,14 +356,18 @@ class _Importer:
     def workstream(self, rule: Rule, known: AgendaRule | None) -> Workstream:
         title = f"{rule.rin}: {rule.title}"[:200]
         if known is None:
-            workstream, _ = Workstream.objects.get_or_create(
-                roadmap=self.roadmap,
-                slug=rule.rin.lower(),
-                defaults={"title": title, "summary": rule.abstract},
-            )
+            workstream = Workstream.objects.filter(
+                roadmap=self.roadmap, slug=rule.rin.lower()
+            ).first()
+            if workstream is None:
+                self.gate.check("add", Workstream, title)
+                workstream = Workstream.objects.create(
+                    roadmap=self.roadmap, slug=rule.rin.lower(), title=title, summary=rule.abstract
+                )
         else:
             workstream = known.workstream
         if (workstream.title, workstream.summary) != (title, rule.abstract):
+            self.gate.check("change", Workstream, workstream.title)
             if workstream.title != title:
                 self.report.changed.append(
                     f"{rule.rin}: title “{workstream.title}” → “{title}” "
@@ -374,6 +386,7 @@ class _Importer:
             "edition": rule.edition,
         }
         if known is None:
+            self.gate.check("add", AgendaRule, rule.rin)
             AgendaRule.objects.create(workstream=workstream, rin=rule.rin, **fields)
             self.report.confirmed += 1
             return
@@ -383,6 +396,7 @@ class _Importer:
         for name in changed:
             setattr(known, name, fields[name])
         if changed:
+            self.gate.check("change", AgendaRule, rule.rin)
             known.save(update_fields=changed)
             self.report.confirmed += 1
 
@@ -403,6 +417,7 @@ class _Importer:
         label = f"{rule.rin} {step.action} ({step.target.words()})"
         name = edition_name(rule.edition)
         if milestone is None:
+            self.gate.check("add", Milestone, label)
             sources = [source] + ([_citation_source(step.citation)] if cited else [])
             services.milestone_create(
                 workstream=workstream,
@@ -421,6 +436,7 @@ class _Importer:
             self.report.created.append(label + (" reported done" if reported else ""))
             return
         if milestone.dropped_on is not None:
+            self.gate.check("change", Milestone, milestone.title)
             added = services.source_add(milestone=milestone, **source)
             services.milestone_relist(
                 milestone=milestone, note=f"Listed again in the {name} edition.", source=added
@@ -457,7 +473,7 @@ class _Importer:
             note += f" Rule title corrected: “{milestone.title}” → “{title}”."
         if cited and changes.get("status"):
             services.source_add(milestone=milestone, **_citation_source(step.citation))
-        record_with_source(milestone, source, note, **changes)
+        record_with_source(self.gate, milestone, source, note, **changes)
         self.report.changed.append(f"{rule.rin} {step.action}: {'; '.join(what)}")
 
     @staticmethod
@@ -479,6 +495,7 @@ class _Importer:
         for milestone in unseen:
             if milestone.dropped_on is not None or milestone.status in Status.final_values():
                 continue
+            self.gate.check("change", Milestone, milestone.title)
             added = services.source_add(milestone=milestone, **source)
             services.milestone_drop(
                 milestone=milestone,
@@ -520,17 +537,22 @@ def import_unified_agenda(
     keyword: str = "",
     skip_invalid: bool = False,
     dry_run: bool = False,
+    gate: Gate = EVERYONE,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import one edition; all or nothing. Raise ``ImportFailed`` if the file can't be read, or
-    if a rule or row is invalid and ``skip_invalid`` is not given."""
+    """Import one edition; all or nothing. Raise ``ImportFailed`` if the file can't be read, if a
+    rule or row is invalid and ``skip_invalid`` is not given, or if it needs to write what
+    ``gate``'s user may not. ``progress`` is told how many rules were read, now and then."""
     report = ImportReport(unit="rules", dry_run=dry_run)
     filtered = bool(agency or rin_prefix or keyword)
     editions, agency_codes, rins = set(), set(), set()
     with transaction.atomic():
-        importer = _Importer(report)
+        importer = _Importer(report, gate)
         reader = AgendaReader(stream)
         for rule in reader.rules():
             report.read += 1
+            if progress is not None and report.read % PROGRESS_EVERY == 0:
+                progress(report.read)
             problems = [rule.identity_problem] if rule.identity_problem else rule.problems
             if problems and not skip_invalid:
                 raise ImportFailed(

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from roadmap.importers.federal_register import import_federal_register
 from roadmap.importers.files import open_file_or_url
+from roadmap.importers.kinds import ImportKind, import_file
 from roadmap.importers.report import ImportFailed
 
 
@@ -23,7 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, source, skip_invalid, dry_run, **options):
         try:
             with open_file_or_url(source) as stream:
-                report = import_federal_register(stream, skip_invalid=skip_invalid, dry_run=dry_run)
+                report = import_file(
+                    ImportKind.FEDERAL_REGISTER, stream, skip_invalid=skip_invalid, dry_run=dry_run
+                )
         except ImportFailed as error:
             raise CommandError(f"{error} Nothing was imported.") from error
         self.stdout.write("\n".join(report.lines()))

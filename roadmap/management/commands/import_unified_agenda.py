@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from roadmap.importers.files import open_file_or_url
+from roadmap.importers.kinds import ImportKind, import_file
 from roadmap.importers.report import ImportFailed
-from roadmap.importers.unified_agenda import import_unified_agenda
 
 
 class Command(BaseCommand):
@@ -28,7 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, source, agency, rin_prefix, keyword, skip_invalid, dry_run, **options):
         try:
             with open_file_or_url(source) as stream:
-                report = import_unified_agenda(
+                report = import_file(
+                    ImportKind.UNIFIED_AGENDA,
                     stream,
                     agency=agency,
                     rin_prefix=rin_prefix,
