@@ -456,13 +456,14 @@ def milestone_drop(
     note: str,
     source: Source | None = None,
     at: datetime.datetime | None = None,
+    observed_at: datetime.datetime | None = None,
 ) -> Milestone:
     """Record that the milestone's source stopped listing it on ``on`` (``note`` says where).
 
     A dropped milestone keeps its status and target but is never overdue; it is news, shown in
     the history, the feeds, the API and the digests. Dropping one already dropped does nothing.
     """
-    return _set_listing(milestone, on, UpdateKind.DROPPED, note, source, at)
+    return _set_listing(milestone, on, UpdateKind.DROPPED, note, source, at, observed_at)
 
 
 @transaction.atomic
@@ -472,12 +473,13 @@ def milestone_relist(
     note: str,
     source: Source | None = None,
     at: datetime.datetime | None = None,
+    observed_at: datetime.datetime | None = None,
 ) -> Milestone:
     """Record that the milestone's source lists it again. Relisting a listed one does nothing."""
-    return _set_listing(milestone, None, UpdateKind.RELISTED, note, source, at)
+    return _set_listing(milestone, None, UpdateKind.RELISTED, note, source, at, observed_at)
 
 
-def _set_listing(milestone, dropped_on, kind, note, source, at) -> Milestone:
+def _set_listing(milestone, dropped_on, kind, note, source, at, observed_at) -> Milestone:
     at = at or timezone.now()
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if (stored.dropped_on is None) == (dropped_on is None):
@@ -486,7 +488,12 @@ def _set_listing(milestone, dropped_on, kind, note, source, at) -> Milestone:
     stored.updated_at = at
     stored.save(update_fields=["dropped_on", "updated_at"])
     MilestoneUpdate.objects.create(
-        milestone=stored, kind=kind, recorded_at=at, source=source, note=note
+        milestone=stored,
+        kind=kind,
+        recorded_at=at,
+        observed_at=observed_at or at,
+        source=source,
+        note=note,
     )
     return stored
 

@@ -26,7 +26,12 @@ from django.utils.text import slugify
 from roadmap import services
 from roadmap.importers.cleaning import clean_line, clean_text
 from roadmap.importers.permissions import EVERYONE, Gate
-from roadmap.importers.records import federal_register_agency, record_with_source, us_roadmap
+from roadmap.importers.records import (
+    federal_register_agency,
+    published_at,
+    record_with_source,
+    us_roadmap,
+)
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.importers.unified_agenda import ROADMAP_SLUG as AGENDA_SLUG
 from roadmap.models import Authority, Confidence, Milestone, Status, Workstream
@@ -123,6 +128,7 @@ class _Importer:
     def __init__(self, report: ImportReport, gate: Gate):
         self.report = report
         self.gate = gate
+        self.observed = None
         self._roadmap = None
 
     @property
@@ -154,6 +160,7 @@ class _Importer:
         title = clean_line(document.get("title"))
         kind = clean_line(document.get("type"))
         published = _date(document, "publication_date")
+        self.observed = published_at(published)
         agencies = document.get("agencies") or [{}]
         authority = self.authority(agencies[0])
         rins = list(document.get("regulation_id_numbers") or [])
@@ -214,6 +221,7 @@ class _Importer:
                     milestone,
                     source,
                     f"Published as {source['title']}.",
+                    self.observed,
                     status=Status.COMPLETED,
                     actual_date=published,
                 )
@@ -234,6 +242,7 @@ class _Importer:
                 target=target,
                 sources=[source],
                 note="Imported from the Federal Register.",
+                observed_at=self.observed,
             )
             self.report.created.append(f"{title} ({target.words()})")
         elif existing.target.same_dates(target):
@@ -241,7 +250,12 @@ class _Importer:
         else:
             before = existing.target
             record_with_source(
-                self.gate, existing, source, "Federal Register update.", target=target
+                self.gate,
+                existing,
+                source,
+                "Federal Register update.",
+                self.observed,
+                target=target,
             )
             self.report.changed.append(f"{title}: {before.words()} → {target.words()}")
 

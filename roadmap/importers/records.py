@@ -8,6 +8,7 @@ by initials, the Energy Department).
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from roadmap import services
@@ -111,9 +112,22 @@ def federal_register_agency(*, gate: Gate, slug: str, name: str) -> Authority:
 
 
 def record_with_source(
-    gate: Gate, milestone: Milestone, source: dict, note: str, **changes
+    gate: Gate,
+    milestone: Milestone,
+    source: dict,
+    note: str,
+    observed_at: datetime.datetime,
+    **changes,
 ) -> None:
-    """Record ``changes`` in the milestone's history, citing ``source`` (added to its sources)."""
+    """Record ``changes`` in the milestone's history, citing ``source`` (added to its sources)
+    and when the source published them (``observed_at``)."""
     gate.check("change", Milestone, milestone.title)
     added = services.source_add(milestone=milestone, **source)
-    services.milestone_record_update(milestone=milestone, source=added, note=note, **changes)
+    services.milestone_record_update(
+        milestone=milestone, source=added, note=note, observed_at=observed_at, **changes
+    )
+
+
+def published_at(day: datetime.date) -> datetime.datetime:
+    """The moment a source published on ``day``: its start, in UTC."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)

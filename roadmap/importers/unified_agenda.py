@@ -44,7 +44,12 @@ from roadmap import services
 from roadmap.importers.cleaning import BadDate, clean_line, clean_text, parse_timetable_date
 from roadmap.importers.cleaning import split_row as split_timetable_row
 from roadmap.importers.permissions import EVERYONE, Gate
-from roadmap.importers.records import agenda_agency, record_with_source, us_roadmap
+from roadmap.importers.records import (
+    agenda_agency,
+    published_at,
+    record_with_source,
+    us_roadmap,
+)
 from roadmap.importers.report import ImportFailed, ImportReport
 from roadmap.models import (
     EDITION_PATTERN,
@@ -432,6 +437,7 @@ class _Importer:
                 actual_date=actual,
                 sources=sources,
                 note=f"Imported from the Unified Agenda, {name} edition ({rule.edition}).",
+                observed_at=published_at(rule.edition_start),
             )
             self.report.created.append(label + (" reported done" if reported else ""))
             return
@@ -439,7 +445,10 @@ class _Importer:
             self.gate.check("change", Milestone, milestone.title)
             added = services.source_add(milestone=milestone, **source)
             services.milestone_relist(
-                milestone=milestone, note=f"Listed again in the {name} edition.", source=added
+                milestone=milestone,
+                note=f"Listed again in the {name} edition.",
+                source=added,
+                observed_at=published_at(rule.edition_start),
             )
             self.report.changed.append(f"{rule.rin} {step.action}: listed again")
         changes, what = {}, []
@@ -473,7 +482,8 @@ class _Importer:
             note += f" Rule title corrected: “{milestone.title}” → “{title}”."
         if cited and changes.get("status"):
             services.source_add(milestone=milestone, **_citation_source(step.citation))
-        record_with_source(self.gate, milestone, source, note, **changes)
+        observed = published_at(rule.edition_start)
+        record_with_source(self.gate, milestone, source, note, observed, **changes)
         self.report.changed.append(f"{rule.rin} {step.action}: {'; '.join(what)}")
 
     @staticmethod
@@ -502,6 +512,7 @@ class _Importer:
                 on=rule.edition_start,
                 note=f"Dropped from the agenda in the {name} edition{why}.",
                 source=added,
+                observed_at=published_at(rule.edition_start),
             )
             self.report.changed.append(f"{milestone.title}: dropped from the {name} edition")
 

@@ -162,3 +162,14 @@ def test_the_command_dry_run_writes_nothing(capsys):
     assert "3 documents read: 1 created" in output and "dry run" in output
     assert "rejected: item 3: field “document_number” is required" in output
     assert not Milestone.objects.exists()
+
+
+def test_a_documents_changes_are_dated_by_its_publication():
+    with (FIXTURES / "agenda_202504.xml").open("rb") as stream:
+        import_unified_agenda(stream)
+    load("fr_document.json")
+    completion = Milestone.objects.get(slug="ua-3235-am12-nprm").updates.first()
+    published = datetime.datetime(2027, 2, 10, tzinfo=datetime.UTC)
+    assert completion.observed_at == published
+    comments = Milestone.objects.get(slug="fr-2027-01234-comments").updates.get()
+    assert comments.observed_at == published

@@ -329,3 +329,16 @@ def test_a_dropped_row_is_shown_on_its_page_in_the_api_and_in_the_feeds(client):
     assert "Final Rule: Custody Rules for Crypto Assets: Dropped from the agenda" in feed
     statutory = client.get("/api/v1/milestones/ua-3235-am12-statutory-deadline-final/").json()
     assert statutory["legal_deadline"] == "statutory"
+
+
+def test_each_change_is_dated_when_its_edition_was_published_not_when_imported():
+    with time_machine.travel(TODAY, tick=False):
+        load("agenda_202504.xml")
+        load("agenda_202510.xml")
+    nprm = Milestone.objects.get(slug="ua-3235-am12-nprm")
+    created, slipped = nprm.updates.order_by("observed_at")
+    assert created.observed_at == datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC)
+    assert slipped.observed_at == datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC)
+    assert slipped.recorded_at == TODAY
+    dropped = Milestone.objects.get(slug="ua-3235-am12-final-rule").updates.first()
+    assert dropped.observed_at == datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC)
