@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from roadmap import services as roadmap_services
+from roadmap.cache import bump_content_version
 from roadmap.importers.report import ImportFailed
 from roadmap.models import Milestone, MilestoneUpdate
 from roadmap.sources import federal_register, feeds, unified_agenda
@@ -137,6 +138,8 @@ def _finish(watch: Watch, record: WatchRun) -> None:
         if record.state == RunState.OK:
             updates.update(cursor=watch.cursor, etag=watch.etag, last_modified=watch.last_modified)
         Watch.objects.filter(pk=watch.pk).update(**updates)
+        # The pages say when the sources were last checked: render them afresh.
+        transaction.on_commit(bump_content_version)
     logger.info("%s", record.summary())
 
 

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import pgettext
 
 from config.language import LANGUAGE_PARAMETER
+from roadmap import freshness
 from roadmap.models import Status
 from roadmap.targets import Target
 
@@ -63,3 +64,16 @@ def target_words(milestone):
     if previous is None:
         return milestone.target.words()
     return _was_now(previous, milestone.target)
+
+
+@register.simple_tag
+def site_freshness():
+    """Return when the data last changed and when the sources were last checked."""
+    return freshness.site_freshness()
+
+
+@register.simple_tag
+def confirmation(milestone, today):
+    """Return whether ``milestone`` has gone unconfirmed too long (``stale``) and ``since`` when."""
+    stale, since = freshness.unconfirmed_since(milestone, today)
+    return {"stale": stale, "since": since}

@@ -100,8 +100,8 @@ def test_an_unknown_authority_or_topic_is_a_404(client):
     assert client.get(reverse("roadmap:topic", args=["nope"])).status_code == 404
 
 
-INDEX_QUERIES = 2
-DETAIL_QUERIES = 11
+INDEX_QUERIES = 3
+DETAIL_QUERIES = 12
 
 
 @pytest.mark.parametrize("size", [100, 10_000])

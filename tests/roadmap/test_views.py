@@ -202,8 +202,8 @@ def test_cached_page_is_served_without_queries(client, demo, django_assert_num_q
         assert client.get(url).status_code == 200
 
 
-DASHBOARD_QUERIES = 12
-MILESTONE_QUERIES = 7
+DASHBOARD_QUERIES = 13
+MILESTONE_QUERIES = 8
 
 
 @pytest.mark.parametrize("size", [100, 10_000])
