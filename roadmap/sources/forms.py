@@ -10,21 +10,21 @@ from roadmap.targets import Target
 
 
 class AcceptSuggestionForm(forms.Form):
-    milestone = forms.ModelChoiceField(label=_("milestone"), queryset=Milestone.objects.none())
+    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=Milestone.objects.none())
     status = forms.ChoiceField(
-        label=_("new status"),
+        label=_("New status"),
         required=False,
-        choices=[("", _("unchanged")), *Status.choices],
+        choices=[("", _("Unchanged")), *Status.choices],
     )
     target_text = forms.CharField(
-        label=_("new target"),
+        label=_("New target"),
         required=False,
         max_length=200,
         help_text=_("Empty leaves the target as it is. ") + TARGET_HELP,
     )
-    progress = forms.IntegerField(label=_("progress"), required=False, min_value=0, max_value=100)
+    progress = forms.IntegerField(label=_("Progress"), required=False, min_value=0, max_value=100)
     note = forms.CharField(
-        label=_("note for the history"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note for the history"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, suggestion: Suggestion, **kwargs):
