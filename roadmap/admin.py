@@ -224,7 +224,20 @@ class MilestoneAdmin(admin.ModelAdmin):
     autocomplete_fields = ["workstream", "authority", "topics"]
     readonly_fields = ["target_interval", "slip_count", "slip_days", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "workstream", "authority", "topics", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "workstream",
+                    "authority",
+                    "topics",
+                    "summary",
+                    "version",
+                ]
+            },
+        ),
         (
             _("Where it stands"),
             {

@@ -1,9 +1,12 @@
 """Forms editors fill in the admin: a milestone with its target in words, and the bulk actions."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from roadmap import versions
 from roadmap.importers.kinds import ImportKind
 from roadmap.models import Milestone, Status
 from roadmap.targets import Target
@@ -27,6 +30,7 @@ class MilestoneAdminForm(forms.ModelForm):
             "Why the status, target or progress changed; shown in the milestone's history."
         ),
     )
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Milestone
@@ -49,6 +53,7 @@ class MilestoneAdminForm(forms.ModelForm):
         if self.instance.pk:
             target = self.instance.target
             self.fields["target_text"].initial = target.wording or target.as_text()
+            self.fields["version"].initial = versions.milestone_version(self.instance)
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _("Made from the title when left empty.")
 
@@ -63,6 +68,8 @@ class MilestoneAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_a_stale_copy(cleaned.get("version", ""))
         old_status = self.instance.status if self.instance.pk else None
         new_status = cleaned.get("status")
         allowed = (old_status, *Status.allowed_after(old_status)) if old_status else ()
@@ -73,6 +80,29 @@ class MilestoneAdminForm(forms.ModelForm):
                 % {"old": Status(old_status).label, "new": Status(new_status).label},
             )
         return cleaned
+
+    def _refuse_a_stale_copy(self, opened: str) -> None:
+        """Refuse the form if the milestone changed since it was opened (the admin's change view
+        runs in a transaction, so the row stays locked until this form's changes are saved)."""
+        stored = versions.milestone_lock(self.instance.pk)
+        if opened == versions.milestone_version(stored):
+            return
+        since = self._opened_at(opened)
+        raise ValidationError(
+            _(
+                "This milestone was %(change)s since you opened it. Your changes were not "
+                "saved: open it again to see the new version, then make yours again."
+            )
+            % {"change": versions.changed_since_message(stored, since=since)},
+            code="stale",
+        )
+
+    @staticmethod
+    def _opened_at(opened: str):
+        try:
+            return datetime.datetime.fromisoformat(opened)
+        except ValueError:
+            return None
 
     def _post_clean(self):
         target = self.cleaned_data.get("target_text")

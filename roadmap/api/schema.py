@@ -26,4 +26,20 @@ def document_errors(result, generator, request, public):
                     "content": content,
                 },
             )
+    _document_preconditions(result)
     return result
+
+
+def _document_preconditions(result):
+    """Add the 412 of every write that takes ``If-Match``."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            if "If-Match" in headers:
+                operation["responses"].setdefault(
+                    "412",
+                    {
+                        "description": "The milestone changed since the version If-Match names.",
+                        "content": {"application/json": {"schema": ERRORS}},
+                    },
+                )

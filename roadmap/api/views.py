@@ -1,19 +1,24 @@
 """The JSON API: anyone reads, editors with the model permissions write, through the services."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
-from django.utils.http import http_date
+from django.utils.cache import quote_etag
+from django.utils.http import http_date, parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from roadmap import selectors, services
+from roadmap import selectors, services, versions
 from roadmap.api.filters import ChangeFilter, MilestoneFilter
 from roadmap.api.serializers import (
     AuthoritySerializer,
@@ -35,6 +40,28 @@ LANGUAGE = OpenApiParameter(
     enum=["en", "zh-hans"],
     description="Language of the words in the response (else Accept-Language).",
 )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description=(
+        "The ETag of the milestone as you read it (in the same language). The write is refused "
+        "with 412 if the milestone has changed since; `*` or no header writes whatever it is now."
+    ),
+)
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The milestone has changed since the version If-Match names."
+    default_code = "precondition_failed"
+
+
+def representation_etag(data) -> str:
+    """The strong ETag of a milestone's JSON representation: what GET sends and If-Match names."""
+    return quote_etag(hashlib.md5(JSONRenderer().render(data), usedforsecurity=False).hexdigest())
 
 
 class LimitedJSONParser(parsers.JSONParser):
@@ -125,7 +152,9 @@ def milestone_queryset():
     retrieve=extend_schema(parameters=[LANGUAGE]),
     create=extend_schema(request=MilestoneWriteSerializer, responses={201: MilestoneSerializer}),
     partial_update=extend_schema(
-        request=MilestoneWriteSerializer, responses={200: MilestoneSerializer}
+        request=MilestoneWriteSerializer,
+        responses={200: MilestoneSerializer},
+        parameters=[IF_MATCH],
     ),
 )
 class MilestoneViewSet(
@@ -167,6 +196,7 @@ class MilestoneViewSet(
         response = super().retrieve(request, *args, **kwargs)
         milestone = self.get_object()
         response["Last-Modified"] = http_date(milestone.updated_at.timestamp())
+        response["ETag"] = representation_etag(response.data)
         return response
 
     def create(self, request, *args, **kwargs):
@@ -175,13 +205,15 @@ class MilestoneViewSet(
         milestone = serializer.save()
         return Response(self._read(milestone), status=status.HTTP_201_CREATED)
 
+    @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
         milestone = self.get_object()
+        self._check_if_match(milestone)
         serializer = MilestoneWriteSerializer(
             milestone, data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        return Response(self._read(serializer.save()))
+        return self._written(serializer.save(), status.HTTP_200_OK)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
@@ -194,22 +226,47 @@ class MilestoneViewSet(
         updates = selectors.updates().filter(milestone=milestone)
         return Response(UpdateSerializer(updates, many=True).data)
 
-    @extend_schema(request=RecordUpdateSerializer, responses={201: MilestoneSerializer})
+    @extend_schema(
+        request=RecordUpdateSerializer, responses={201: MilestoneSerializer}, parameters=[IF_MATCH]
+    )
     @history.mapping.post
     def record_update(self, request, slug=None):
         """Record what happened, with a note; status, target and progress may change with it."""
         if not request.user.has_perm("roadmap.change_milestone"):
             raise PermissionDenied("Recording an update needs the permission to change milestones.")
-        milestone = self.get_object()
-        serializer = RecordUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            milestone = services.milestone_record_update(
-                milestone=milestone, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise_as_api_error(error)
-        return Response(self._read(milestone), status=status.HTTP_201_CREATED)
+        with transaction.atomic():
+            milestone = self.get_object()
+            self._check_if_match(milestone)
+            serializer = RecordUpdateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                milestone = services.milestone_record_update(
+                    milestone=milestone, by=request.user, **serializer.validated_data
+                )
+            except DjangoValidationError as error:
+                raise_as_api_error(error)
+            return self._written(milestone, status.HTTP_201_CREATED)
+
+    def _check_if_match(self, milestone) -> None:
+        """Refuse the write (412) unless ``If-Match`` names the current representation's ETag.
+
+        The row stays locked until the write commits, so no change slips in between. A weak ETag
+        never matches (RFC 9110's strong comparison)."""
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            return
+        stored = versions.milestone_lock(milestone.pk)
+        etags = parse_etags(header)
+        if etags == ["*"] or representation_etag(self._read(milestone)) in etags:
+            return
+        raise PreconditionFailed(
+            f"The milestone was {versions.changed_since_message(stored, since=None)} since the "
+            "version your If-Match names. Read it again and send your change with its new ETag."
+        )
+
+    def _written(self, milestone, code):
+        data = self._read(milestone)
+        return Response(data, status=code, headers={"ETag": representation_etag(data)})
 
     def _read(self, milestone):
         fresh = milestone_queryset().get(pk=milestone.pk)
