@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from roadmap.forecasts import clocks
 from roadmap.forecasts.forecast import AGED_DAYS, Facts, step_of
 from roadmap.forecasts.history import History, Observation, state_on
+from roadmap.forecasts.scorecards import Record, Scorecard, deadline_of, scorecard, scorecards
 from roadmap.models import (
     Authority,
     ClockTerm,
@@ -479,3 +480,30 @@ def forecast_facts_all(histories: list[History]) -> list[ForecastFacts]:
         group = Facts(history.authority, history.jurisdiction, history.step, precision)
         facts.append(ForecastFacts(pk, (group, slip_count > 0, bool(state and state.aged)), end))
     return facts
+
+
+def _scorecard_rows(queryset: QuerySet[Milestone], *group: str):
+    """Yield ``(group…, Record)`` for every milestone of ``queryset``, read in one query."""
+    rows = queryset.order_by().values_list(
+        *group, "baseline", "status", "actual_date", "dropped_on"
+    )
+    for *key, baseline, status, actual, dropped in rows.iterator(chunk_size=5000):
+        yield (*key, Record(deadline_of(baseline), status, actual, dropped is None))
+
+
+def authority_scorecard(authority: Authority, today: datetime.date) -> Scorecard:
+    """Return the authority's scorecard as known on ``today``, in one query."""
+    records = (record for (record,) in _scorecard_rows(authority.milestones.all()))
+    return scorecard(records, today)
+
+
+def jurisdiction_scorecard(jurisdiction: Jurisdiction, today: datetime.date) -> Scorecard:
+    """Return the scorecard of every milestone of the jurisdiction's authorities, in one query."""
+    queryset = Milestone.objects.filter(authority__jurisdiction=jurisdiction)
+    return scorecard((record for (record,) in _scorecard_rows(queryset)), today)
+
+
+def jurisdiction_scorecards(today: datetime.date) -> dict[int, Scorecard]:
+    """Return every jurisdiction's scorecard by its id, in one query."""
+    rows = _scorecard_rows(Milestone.objects.all(), "authority__jurisdiction_id")
+    return scorecards(rows, today)

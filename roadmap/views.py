@@ -137,7 +137,11 @@ def authority_detail(request, acronym):
         request,
         "roadmap/authority_detail.html",
         MilestoneFilter(authority=authority),
-        {"authority": authority, "roadmaps": authority.roadmaps.all()},
+        {
+            "authority": authority,
+            "roadmaps": authority.roadmaps.all(),
+            "scorecard": selectors.authority_scorecard(authority, timezone.localdate()),
+        },
     )
 
 
@@ -191,8 +195,15 @@ def milestone_detail(request, slug):
 @cached_page
 def comparison(request):
     jurisdictions, rows = selectors.comparison()
+    scorecards = selectors.jurisdiction_scorecards(timezone.localdate())
     return render(
-        request, "roadmap/comparison.html", {"jurisdictions": jurisdictions, "rows": rows}
+        request,
+        "roadmap/comparison.html",
+        {
+            "jurisdictions": jurisdictions,
+            "rows": rows,
+            "scorecards": [(place, scorecards.get(place.pk)) for place in jurisdictions],
+        },
     )
 
 

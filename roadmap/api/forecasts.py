@@ -169,3 +169,58 @@ def forecast_data(milestone: Milestone) -> dict | None:
         },
         "computed_at": serializers.DateTimeField().to_representation(forecast.computed_at),
     }
+
+
+class ScorecardYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="The year the first published deadlines fell in.")
+    due = serializers.IntegerField(
+        help_text="Milestones counted: done, or open past their first published deadline."
+    )
+    on_time = serializers.IntegerField(help_text="How many were done by that deadline.")
+    on_time_rate = serializers.FloatField(
+        allow_null=True, help_text="on_time / due, 0 to 1; null when none is due."
+    )
+    median_slip_days = serializers.IntegerField(
+        allow_null=True,
+        help_text="Median days from the first published deadline to completion (negative: "
+        "early), those still open counted as at least as late as today; null while more than "
+        "half are still open past it.",
+    )
+    median_slip_words = serializers.CharField(help_text="The median slip in words.")
+
+
+class ScorecardSerializer(ScorecardYearSerializer):
+    """How often the milestones were done by the end of the first period published for them."""
+
+    year = None
+    as_of = serializers.DateField(help_text="The day the figures are computed for.")
+    milestones = serializers.IntegerField(help_text="Every milestone tracked, counted or not.")
+    trend = serializers.ChoiceField(
+        choices=["better", "worse", "steady", ""],
+        allow_blank=True,
+        help_text="The on-time rate of the last year with enough milestones against the one "
+        "before: better, worse or steady; empty when fewer than two years have enough.",
+    )
+    trend_words = serializers.CharField(help_text="The trend in words.")
+    years = ScorecardYearSerializer(many=True, help_text="The same figures by year, oldest first.")
+
+
+def _figures_data(figures) -> dict:
+    return {
+        "due": figures.due,
+        "on_time": figures.on_time,
+        "on_time_rate": figures.on_time_rate,
+        "median_slip_days": figures.median_slip,
+        "median_slip_words": figures.slip_in_words,
+    }
+
+
+def scorecard_data(scorecard, as_of) -> dict:
+    return {
+        "as_of": as_of.isoformat(),
+        "milestones": scorecard.milestones,
+        **_figures_data(scorecard),
+        "trend": scorecard.trend,
+        "trend_words": scorecard.trend_in_words,
+        "years": [{"year": year.year, **_figures_data(year)} for year in scorecard.years],
+    }

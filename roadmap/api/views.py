@@ -5,7 +5,7 @@ import hashlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import quote_etag
 from django.utils.http import http_date, parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from roadmap import selectors, services, versions
 from roadmap.api.filters import ChangeFilter, MilestoneFilter
+from roadmap.api.forecasts import ScorecardSerializer, scorecard_data
 from roadmap.api.serializers import (
     AuthoritySerializer,
     JurisdictionSerializer,
@@ -134,11 +135,28 @@ class JurisdictionViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
         self.kwargs["code"] = self.kwargs["code"].upper()
         return super().get_object()
 
+    @extend_schema(responses=ScorecardSerializer, parameters=[LANGUAGE])
+    @action(detail=True, methods=["get"])
+    def scorecard(self, request, code=None):
+        """How often the jurisdiction's authorities were done by their first deadlines."""
+        today = timezone.localdate()
+        scorecard = selectors.jurisdiction_scorecard(self.get_object(), today)
+        return Response(scorecard_data(scorecard, today))
+
 
 class AuthorityViewSet(ApiView, viewsets.ReadOnlyModelViewSet):
     queryset = Authority.objects.select_related("jurisdiction")
     serializer_class = AuthoritySerializer
     lookup_field = "acronym"
+
+    @extend_schema(responses=ScorecardSerializer, parameters=[LANGUAGE])
+    @action(detail=True, methods=["get"])
+    def scorecard(self, request, acronym=None):
+        """How often the authority's milestones were done by the end of the first period
+        published for them, the median slip, the count of milestones and the trend by year."""
+        today = timezone.localdate()
+        scorecard = selectors.authority_scorecard(self.get_object(), today)
+        return Response(scorecard_data(scorecard, today))
 
 
 def milestone_queryset():

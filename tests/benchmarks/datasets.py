@@ -80,6 +80,8 @@ def build_roadmap(*, milestones: int, workstreams: int = 50, seed: int = 7) -> R
             milestone.earlier_target = target.shifted(-120)
             milestone.slip_count = 1
             milestone.slip_days = milestone.earlier_target.slip_days(target)
+        if target.is_dated:
+            milestone.baseline = getattr(milestone, "earlier_target", target).as_dict()
         rows.append(milestone)
     created = Milestone.objects.bulk_create(rows, batch_size=1000)
     updates, sources = [], []
