@@ -15,6 +15,8 @@ import hashlib
 import logging
 import secrets
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.http import QueryDict
@@ -41,8 +43,33 @@ def content_version() -> int:
     return version
 
 
+_bumps_deferred: ContextVar[list[bool] | None] = ContextVar("bumps_deferred", default=None)
+
+
+@contextmanager
+def one_bump_for_many_changes():
+    """Within the block, any number of changes make cached pages stale once, at its end: for
+    importers, which save thousands of rows."""
+    if _bumps_deferred.get() is not None:
+        yield
+        return
+    token = _bumps_deferred.set([])
+    try:
+        yield
+    finally:
+        bumped = _bumps_deferred.get()
+        _bumps_deferred.reset(token)
+        if bumped:
+            bump_content_version()
+
+
 def bump_content_version(**_signal_arguments) -> None:
     """Make every cached page stale (connected to the roadmap models' save and delete signals)."""
+    deferred = _bumps_deferred.get()
+    if deferred is not None:
+        if not deferred:
+            deferred.append(True)
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

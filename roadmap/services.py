@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
-from roadmap.cache import bump_content_version
+from roadmap.cache import bump_content_version, one_bump_for_many_changes
 from roadmap.forecasts import clocks
 from roadmap.forecasts import forecast as forecasting
 from roadmap.forecasts.history import snapshots
@@ -109,7 +111,9 @@ def milestone_create(
     milestone.target = target or Target.undated()
     if milestone.target.is_dated:
         milestone.baseline = milestone.target.as_dict()
-    milestone.full_clean()
+    # clean() gives the constraints' messages; asking the database to check each CheckConstraint
+    # again costs a query apiece (most of an import's time), and it enforces them on save anyway.
+    milestone.full_clean(validate_constraints=False)
     milestone.save()
     milestone.topics.set(topics)
     created_sources = [
@@ -214,7 +218,9 @@ def milestone_record_update(
     if stored.baseline is None and stored.target.is_dated:
         stored.baseline = stored.target.as_dict()
 
-    stored.full_clean(exclude=["slug"] if "slug" not in changes else None)
+    stored.full_clean(
+        exclude=["slug"] if "slug" not in changes else None, validate_constraints=False
+    )
     tracked = status_changed or target_changed or progress_changed
     if not (tracked or note or any(f in changes for f in DESCRIPTIVE_FIELDS)):
         return stored
@@ -325,8 +331,39 @@ def milestone_set_clock(
     )
 
 
+_forecasts_deferred: ContextVar[set[int] | None] = ContextVar("forecasts_deferred", default=None)
+
+
+@contextmanager
+def bulk_changes():
+    """Within the block, changed milestones are forecast again, and cached pages made stale,
+    once at its end rather than at each change: for importers, which change thousands."""
+    if _forecasts_deferred.get() is not None:
+        yield
+        return
+    token = _forecasts_deferred.set(set())
+    try:
+        with one_bump_for_many_changes():
+            yield
+            changed = _forecasts_deferred.get()
+            _forecasts_deferred.reset(token)
+            token = None
+            changed_milestones = Milestone.objects.filter(pk__in=changed).select_related(
+                "authority"
+            )
+            for milestone in changed_milestones.order_by("pk"):
+                forecast_refresh(milestone=milestone)
+    finally:
+        if token is not None:
+            _forecasts_deferred.reset(token)
+
+
 def forecast_refresh(*, milestone: Milestone, now: datetime.datetime | None = None) -> None:
     """Forecast one milestone from the stored groups (after it changed); drop it if not open."""
+    deferred = _forecasts_deferred.get()
+    if deferred is not None:
+        deferred.add(milestone.pk)
+        return
     now = now or timezone.now()
     facts = selectors.forecast_facts(milestone)
     if facts is None:

@@ -278,24 +278,27 @@ def import_documents(
     would change nothing writes nothing. ``progress`` is told how many were read, now and then."""
     report = ImportReport(unit="documents", dry_run=dry_run)
     with transaction.atomic():
-        importer = _Importer(report, gate)
-        for position, document in enumerate(documents, 1):
-            report.read += 1
-            if progress is not None and report.read % PROGRESS_EVERY == 0:
-                progress(report.read)
-            number = document.get("document_number") if isinstance(document, dict) else None
-            name = clean_line(number) if isinstance(number, str) and number else f"item {position}"
-            try:
-                validate(document)
-                with transaction.atomic():
-                    importer.document(document)
-            except (InvalidDocument, ValueError, ValidationError) as error:
-                problem = f"{name}: {error}"
-                if not skip_invalid:
-                    raise ImportFailed(
-                        f"{problem}. Use --skip-invalid to import the rest without it."
-                    ) from error
-                report.rejected.append(problem)
+        with services.bulk_changes():
+            importer = _Importer(report, gate)
+            for position, document in enumerate(documents, 1):
+                report.read += 1
+                if progress is not None and report.read % PROGRESS_EVERY == 0:
+                    progress(report.read)
+                number = document.get("document_number") if isinstance(document, dict) else None
+                name = (
+                    clean_line(number) if isinstance(number, str) and number else f"item {position}"
+                )
+                try:
+                    validate(document)
+                    with transaction.atomic():
+                        importer.document(document)
+                except (InvalidDocument, ValueError, ValidationError) as error:
+                    problem = f"{name}: {error}"
+                    if not skip_invalid:
+                        raise ImportFailed(
+                            f"{problem}. Use --skip-invalid to import the rest without it."
+                        ) from error
+                    report.rejected.append(problem)
         if dry_run or not report.wrote_anything:
             transaction.set_rollback(True)
     return report

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -133,12 +134,17 @@ class Rule:
     agency: Agency
     parent: Agency | None
     title: str
-    abstract: str
+    abstract_as_written: str
     stage: str
     priority: str
     steps: list[Step] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+
+    @functools.cached_property
+    def abstract(self) -> str:
+        """The abstract as clean text, worked out only for a rule that is imported or searched."""
+        return clean_text(self.abstract_as_written)
 
     @property
     def edition_start(self) -> datetime.date:
@@ -207,7 +213,7 @@ def _rule(element: Element) -> Rule:
         agency=_agency(element.find("AGENCY"), rin) or Agency(rin[:4], "", ""),
         parent=_agency(element.find("PARENT_AGENCY")),
         title=clean_line(_text(element, "RULE_TITLE")),
-        abstract=clean_text(_text(element, "ABSTRACT")),
+        abstract_as_written=_text(element, "ABSTRACT"),
         stage=clean_line(_text(element, "RULE_STAGE")),
         priority=clean_line(_text(element, "PRIORITY_CATEGORY")),
     )
@@ -558,36 +564,37 @@ def import_unified_agenda(
     filtered = bool(agency or rin_prefix or keyword)
     editions, agency_codes, rins = set(), set(), set()
     with transaction.atomic():
-        importer = _Importer(report, gate)
-        reader = AgendaReader(stream)
-        for rule in reader.rules():
-            report.read += 1
-            if progress is not None and report.read % PROGRESS_EVERY == 0:
-                progress(report.read)
-            problems = [rule.identity_problem] if rule.identity_problem else rule.problems
-            if problems and not skip_invalid:
-                raise ImportFailed(
-                    f"{problems[0]}. Use --skip-invalid to import the rest without it."
+        with services.bulk_changes():
+            importer = _Importer(report, gate)
+            reader = AgendaReader(stream)
+            for rule in reader.rules():
+                report.read += 1
+                if progress is not None and report.read % PROGRESS_EVERY == 0:
+                    progress(report.read)
+                problems = [rule.identity_problem] if rule.identity_problem else rule.problems
+                if problems and not skip_invalid:
+                    raise ImportFailed(
+                        f"{problems[0]}. Use --skip-invalid to import the rest without it."
+                    )
+                report.rejected += problems
+                if rule.identity_problem:
+                    continue
+                rule.skipped_rows = len(rule.problems)
+                editions.add(rule.edition)
+                agency_codes.add(rule.agency.code)
+                rins.add(rule.rin)
+                if not rule.matches(agency, rin_prefix, keyword):
+                    report.skipped += 1
+                    continue
+                importer.rule(rule)
+            if len(editions) == 1 and not filtered and not report.rejected:
+                importer.drop_unlisted_rules(editions.pop(), agency_codes, rins)
+            if report.older:
+                report.notes.append(
+                    f"{report.older} rules were left as they are: a newer edition is already "
+                    "imported for them."
                 )
-            report.rejected += problems
-            if rule.identity_problem:
-                continue
-            rule.skipped_rows = len(rule.problems)
-            editions.add(rule.edition)
-            agency_codes.add(rule.agency.code)
-            rins.add(rule.rin)
-            if not rule.matches(agency, rin_prefix, keyword):
-                report.skipped += 1
-                continue
-            importer.rule(rule)
-        if len(editions) == 1 and not filtered and not report.rejected:
-            importer.drop_unlisted_rules(editions.pop(), agency_codes, rins)
-        if report.older:
-            report.notes.append(
-                f"{report.older} rules were left as they are: a newer edition is already "
-                "imported for them."
-            )
-        report.notes += reader.notes()
+            report.notes += reader.notes()
         if dry_run or not report.wrote_anything:
             transaction.set_rollback(True)
     return report

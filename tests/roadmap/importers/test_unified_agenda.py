@@ -342,3 +342,15 @@ def test_each_change_is_dated_when_its_edition_was_published_not_when_imported()
     assert slipped.recorded_at == TODAY
     dropped = Milestone.objects.get(slug="ua-3235-am12-final-rule").updates.first()
     assert dropped.observed_at == datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC)
+
+
+def test_an_import_forecasts_what_it_changed_and_stales_cached_pages_once():
+    from roadmap.cache import content_version
+    from roadmap.models import Forecast
+
+    before = content_version()
+    load("agenda_202504.xml")
+    assert content_version() == before + 1  # one bump for thirteen milestones and their rows
+    nprm = Milestone.objects.get(slug="ua-3235-am12-nprm")
+    assert Forecast.objects.filter(milestone=nprm).exists()
+    assert not Forecast.objects.filter(milestone__status=Status.COMPLETED).exists()
