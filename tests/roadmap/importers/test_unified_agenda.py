@@ -354,3 +354,13 @@ def test_an_import_forecasts_what_it_changed_and_stales_cached_pages_once():
     nprm = Milestone.objects.get(slug="ua-3235-am12-nprm")
     assert Forecast.objects.filter(milestone=nprm).exists()
     assert not Forecast.objects.filter(milestone__status=Status.COMPLETED).exists()
+
+
+def test_what_the_sources_mean_reads_in_chinese_too(client, settings):
+    load("agenda_202504.xml")
+    load("agenda_202510.xml")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    dropped = client.get("/milestones/ua-3235-am12-final-rule/").content.decode()
+    assert "来源已于" in dropped
+    statutory = client.get("/milestones/ua-3235-am12-statutory-deadline-final/").content.decode()
+    assert "法定期限" in statutory
