@@ -36,6 +36,7 @@ class Jurisdiction(models.Model):
         help_text=_("ISO 3166 country code, or EU."),
     )
     name = models.CharField(_("name"), max_length=100)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -59,6 +60,7 @@ class Authority(models.Model):
         Jurisdiction, models.PROTECT, related_name="authorities", verbose_name=_("jurisdiction")
     )
     name = models.CharField(_("name"), max_length=200)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=200, blank=True)
     acronym = models.CharField(_("acronym"), max_length=20, unique=True)
     website = models.URLField(_("website"), blank=True)
     parent = models.ForeignKey(
@@ -109,8 +111,12 @@ class Authority(models.Model):
 
 class Roadmap(models.Model):
     title = models.CharField(_("title"), max_length=200)
+    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary_zh_hans = models.TextField(
+        _("summary (Simplified Chinese)"), blank=True, help_text=_("Markdown.")
+    )
     authority = models.ForeignKey(
         Authority, models.PROTECT, related_name="roadmaps", verbose_name=_("lead authority")
     )
@@ -142,8 +148,12 @@ class Workstream(models.Model):
         Roadmap, models.CASCADE, related_name="workstreams", verbose_name=_("roadmap")
     )
     title = models.CharField(_("title"), max_length=200)
+    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=100)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary_zh_hans = models.TextField(
+        _("summary (Simplified Chinese)"), blank=True, help_text=_("Markdown.")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = WorkstreamManager()
@@ -172,6 +182,7 @@ class Topic(models.Model):
     """A subject that cuts across roadmaps, so jurisdictions can be compared (stablecoins, …)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -318,8 +329,12 @@ class Milestone(models.Model):
         Topic, related_name="milestones", blank=True, verbose_name=_("topics")
     )
     title = models.CharField(_("title"), max_length=300)
+    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("Markdown."))
+    summary_zh_hans = models.TextField(
+        _("summary (Simplified Chinese)"), blank=True, help_text=_("Markdown.")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
