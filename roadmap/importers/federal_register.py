@@ -130,6 +130,27 @@ class _Importer:
         self.gate = gate
         self.observed = None
         self._roadmap = None
+        self._authorities: dict[str, Authority] = {}
+        self._workstreams: dict[str, Workstream] = {}
+        self._rules: dict[str, Workstream] = {}
+        self._milestones: dict[str, Milestone] = {}
+
+    def read_ahead(self, documents: list) -> None:
+        """Load in a few queries what a page of documents would look up one by one: their
+        milestones and the tracked rules they name. (Again after a document was rolled back.)"""
+        valid = [document for document in documents if isinstance(document, dict)]
+        numbers = [document.get("document_number") for document in valid]
+        slugs = [
+            f"fr-{clean_line(number)}-{suffix}"
+            for number in numbers
+            if isinstance(number, str)
+            for suffix in ("comments", "effective")
+        ]
+        self._milestones = {m.slug: m for m in Milestone.objects.filter(slug__in=slugs)}
+        rins = {rin.lower() for document in valid for rin in _rins(document)}
+        rules = Workstream.objects.filter(roadmap__slug=AGENDA_SLUG, slug__in=rins)
+        self._rules = {rule.slug: rule for rule in rules} if rins else {}
+        self._authorities, self._workstreams, self._roadmap = {}, {}, None
 
     @property
     def roadmap(self):
@@ -149,11 +170,15 @@ class _Importer:
         slug = slugify(clean_line(agency.get("slug")) or name)[:100] or "federal-agency"
         if name.isupper():
             name = name.title()  # raw names come in capitals: "TREASURY DEPARTMENT"
-        return federal_register_agency(gate=self.gate, slug=slug, name=name or slug)
+        if slug not in self._authorities:
+            self._authorities[slug] = federal_register_agency(
+                gate=self.gate, slug=slug, name=name or slug
+            )
+        return self._authorities[slug]
 
     def tracked_rule(self, rins: list[str]) -> Workstream | None:
-        slugs = [rin.lower() for rin in rins]
-        return Workstream.objects.filter(roadmap__slug=AGENDA_SLUG, slug__in=slugs).first()
+        """The workstream of the first of ``rins`` the Unified Agenda import tracks."""
+        return next((self._rules[r.lower()] for r in rins if r.lower() in self._rules), None)
 
     def document(self, document: dict) -> None:
         number = clean_line(document.get("document_number"))
@@ -163,11 +188,7 @@ class _Importer:
         self.observed = published_at(published)
         agencies = document.get("agencies") or [{}]
         authority = self.authority(agencies[0])
-        rins = list(document.get("regulation_id_numbers") or [])
-        rins += [
-            rin for rin in (document.get("regulation_id_number_info") or {}) if rin not in rins
-        ]
-        rule = self.tracked_rule(rins)
+        rule = self.tracked_rule(_rins(document))
         workstream = rule or self.workstream(agencies[0], authority)
         source = {
             "title": f"Federal Register {clean_line(document.get('citation')) or number}"[:300],
@@ -202,13 +223,15 @@ class _Importer:
 
     def workstream(self, agency: dict, authority: Authority) -> Workstream:
         slug = slugify(agency.get("slug") or authority.acronym)[:100] or "agency"
-        workstream = Workstream.objects.filter(roadmap=self.roadmap, slug=slug).first()
-        if workstream is None:
-            self.gate.check("add", Workstream, authority.name)
-            workstream = Workstream.objects.create(
-                roadmap=self.roadmap, slug=slug, title=authority.name[:200]
-            )
-        return workstream
+        if slug not in self._workstreams:
+            workstream = Workstream.objects.filter(roadmap=self.roadmap, slug=slug).first()
+            if workstream is None:
+                self.gate.check("add", Workstream, authority.name)
+                workstream = Workstream.objects.create(
+                    roadmap=self.roadmap, slug=slug, title=authority.name[:200]
+                )
+            self._workstreams[slug] = workstream
+        return self._workstreams[slug]
 
     def complete_step(self, rule: Workstream, kind: str, published, source: dict) -> None:
         prefixes = STEP_FOR_TYPE.get(kind, ())
@@ -229,10 +252,10 @@ class _Importer:
                 return
 
     def milestone(self, slug, title, target: Target, workstream, authority, source, dates) -> None:
-        existing = Milestone.objects.filter(slug=slug).first()
+        existing = self._milestones.get(slug)
         if existing is None:
             self.gate.check("add", Milestone, title)
-            services.milestone_create(
+            self._milestones[slug] = services.milestone_create(
                 workstream=workstream,
                 authority=authority,
                 title=title[:300],
@@ -260,6 +283,16 @@ class _Importer:
             self.report.changed.append(f"{title}: {before.words()} → {target.words()}")
 
 
+def _rins(document: dict) -> list[str]:
+    """The RINs a document names, in its list and in its RIN details, each once."""
+    listed = document.get("regulation_id_numbers")
+    rins = [rin for rin in listed if isinstance(rin, str)] if isinstance(listed, list) else []
+    info = document.get("regulation_id_number_info")
+    if isinstance(info, dict):
+        rins += [rin for rin in info if isinstance(rin, str) and rin not in rins]
+    return rins
+
+
 def _wording(dates: str) -> str:
     """The document's own words about its dates, cut to fit a target's wording."""
     return dates if len(dates) <= 200 else dates[:199].rstrip() + "…"
@@ -280,6 +313,7 @@ def import_documents(
     with transaction.atomic():
         with services.bulk_changes():
             importer = _Importer(report, gate)
+            importer.read_ahead(documents)
             for position, document in enumerate(documents, 1):
                 report.read += 1
                 if progress is not None and report.read % PROGRESS_EVERY == 0:
@@ -299,6 +333,7 @@ def import_documents(
                             f"{problem}. Use --skip-invalid to import the rest without it."
                         ) from error
                     report.rejected.append(problem)
+                    importer.read_ahead(documents)  # what it wrote was rolled back
         if dry_run or not report.wrote_anything:
             transaction.set_rollback(True)
     return report

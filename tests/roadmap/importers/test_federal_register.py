@@ -173,3 +173,25 @@ def test_a_documents_changes_are_dated_by_its_publication():
     assert completion.observed_at == published
     comments = Milestone.objects.get(slug="fr-2027-01234-comments").updates.get()
     assert comments.observed_at == published
+
+
+def test_a_page_of_unchanged_documents_costs_a_few_queries_not_a_few_per_document(
+    django_assert_max_num_queries,
+):
+    documents = [
+        {
+            "document_number": f"2026-{n:05d}",
+            "title": f"Rule {n}",
+            "type": "Rule",
+            "publication_date": "2026-06-01",
+            "effective_on": "2026-07-01",
+            "agencies": [{"name": "Treasury Department", "slug": "treasury-department"}],
+            "regulation_id_numbers": ["1505-AC00"],
+        }
+        for n in range(200)
+    ]
+    assert len(import_documents(documents).created) == 200
+    # Each document still has its savepoint (so one bad one can be skipped): two statements.
+    with django_assert_max_num_queries(2 * 200 + 8):
+        report = import_documents(documents)
+    assert report.unchanged == 200
