@@ -34,8 +34,10 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(LOCAL_ENV) $(BIN)/mypy
 
 test: lint
+	$(LOCAL_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(LOCAL_ENV) $(BIN)/pytest
 
 bench: install-dev

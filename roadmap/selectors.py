@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -32,6 +33,7 @@ from roadmap.models import (
     Dependency,
     Jurisdiction,
     Milestone,
+    MilestoneQuerySet,
     MilestoneUpdate,
     Roadmap,
     Source,
@@ -49,7 +51,7 @@ TIMELINE_LIMIT = 300
 UNDATED_LIMIT = 30
 
 
-def milestones() -> QuerySet[Milestone]:
+def milestones() -> MilestoneQuerySet:
     """Every milestone with what a list shows: workstream, roadmap, authority, jurisdiction and
     forecast (one join, so a list runs the same queries with forecasts or without)."""
     return Milestone.objects.select_related(
@@ -57,7 +59,7 @@ def milestones() -> QuerySet[Milestone]:
     ).order_by(F("target_end").asc(nulls_last=True), "target_start", "title")
 
 
-def with_previous_target(queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
+def with_previous_target(queryset: MilestoneQuerySet) -> MilestoneQuerySet:
     """Annotate ``previous_target``: the target (as stored) that the latest change of target moved
     later, or ``None`` when the latest change was no slip. Only slipped milestones look it up."""
     latest_change = MilestoneUpdate.objects.filter(
@@ -91,7 +93,7 @@ class MilestoneFilter:
     due_to: datetime.date | None = None
     text: str = ""
 
-    def apply(self, queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    def apply(self, queryset: MilestoneQuerySet) -> MilestoneQuerySet:
         if self.roadmap:
             queryset = queryset.filter(workstream__roadmap=self.roadmap)
         if self.workstream:
@@ -117,7 +119,7 @@ class MilestoneFilter:
 
 @dataclass
 class Dashboard:
-    matching: QuerySet[Milestone]
+    matching: MilestoneQuerySet
     counts: dict[str, int]
     due_soon: list[Milestone]
     overdue: list[Milestone]
@@ -160,12 +162,12 @@ def dashboard(*, filters: MilestoneFilter, today: datetime.date) -> Dashboard:
     )
 
 
-def milestone_export(filters: MilestoneFilter) -> QuerySet[Milestone]:
+def milestone_export(filters: MilestoneFilter) -> MilestoneQuerySet:
     """Return the milestones ``filters`` select, in the page's order, with their topics."""
     return filters.apply(milestones()).prefetch_related("topics")
 
 
-def nearest_today(matching: QuerySet[Milestone], today: datetime.date) -> list[Milestone]:
+def nearest_today(matching: MilestoneQuerySet, today: datetime.date) -> list[Milestone]:
     """Return the milestones the timeline draws: the dated ones nearest today, and some undated.
 
     A third of the room goes to what has passed, the rest to what is ahead, so a roadmap of any
@@ -277,18 +279,20 @@ def comparison() -> tuple[list[Jurisdiction], list[ComparisonRow]]:
     return jurisdictions, rows
 
 
-def scope_object(kind: str | None, key: str | None, roadmap: str | None = None):
+def scope_object(
+    kind: str | None, key: str | None, roadmap: str | None = None
+) -> Roadmap | Workstream | Jurisdiction | None:
     """Return the roadmap, workstream or jurisdiction a feed is about (``None``: everything)."""
     if kind == "roadmap":
         return get_object_or_404(Roadmap, slug=key)
     if kind == "workstream":
         return get_object_or_404(Workstream, roadmap__slug=roadmap, slug=key)
     if kind == "jurisdiction":
-        return get_object_or_404(Jurisdiction, code=key.upper())
+        return get_object_or_404(Jurisdiction, code=(key or "").upper())
     return None
 
 
-def scope_filter(scope) -> dict:
+def scope_filter(scope: Roadmap | Workstream | Jurisdiction | None) -> dict:
     """Return the ``Milestone`` lookups that select what ``scope`` covers."""
     if isinstance(scope, Roadmap):
         return {"workstream__roadmap": scope}
@@ -311,7 +315,9 @@ class MilestoneRelations:
 
 def milestone_relations(ids: list[int]) -> MilestoneRelations:
     """Read the related rows of ``ids`` in three queries, as plain values (no model instances)."""
-    relations = MilestoneRelations(*(defaultdict(list) for _ in range(4)))
+    relations = MilestoneRelations(
+        defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    )
     topics = Milestone.topics.through.objects.filter(milestone_id__in=ids).order_by("topic__slug")
     for milestone, slug in topics.values_list("milestone_id", "topic__slug"):
         relations.topics[milestone].append(slug)
@@ -347,7 +353,7 @@ class ClockView:
     slugs: dict[int, str]
 
     @property
-    def target(self):
+    def target(self) -> Target:
         return clocks.clock_target(self.clock, self.days)
 
     def words(self) -> str:
@@ -359,7 +365,7 @@ class ClockView:
             return clocks.rule_words(self.clock, self.names)
 
 
-def _clock_views(combines: dict[int, str], terms) -> dict[int, ClockView]:
+def _clock_views(combines: dict[int, str], terms: Iterable[ClockTerm]) -> dict[int, ClockView]:
     views: dict[int, ClockView] = {}
     for term in terms:
         view = views.setdefault(
@@ -368,7 +374,10 @@ def _clock_views(combines: dict[int, str], terms) -> dict[int, ClockView]:
         )
         view.clock = clocks.Clock(
             view.clock.combine,
-            (*view.clock.terms, clocks.Term(term.trigger_id, term.offset, term.unit, term.on)),
+            (
+                *view.clock.terms,
+                clocks.Term(term.trigger_id, term.offset, clocks.Unit(term.unit), term.on),
+            ),
         )
         trigger = term.trigger
         if trigger is not None:
@@ -389,7 +398,7 @@ def milestone_clock(milestone: Milestone) -> ClockView | None:
     return clock_view(milestone, terms.order_by("id"))
 
 
-def clock_view(milestone: Milestone, terms) -> ClockView | None:
+def clock_view(milestone: Milestone, terms: Iterable[ClockTerm]) -> ClockView | None:
     """Return the clock of ``terms`` (the milestone's, with their triggers), or ``None``."""
     return _clock_views({milestone.pk: milestone.clock_combine}, terms).get(milestone.pk)
 
@@ -404,7 +413,9 @@ def milestone_clocks(milestones: list[Milestone]) -> dict[int, ClockView]:
 def clock_edges(*, exclude: int | None = None) -> dict[int, set[int]]:
     """Map every clocked milestone (but ``exclude``) to the milestones its clock counts from."""
     edges: dict[int, set[int]] = defaultdict(set)
-    rows = ClockTerm.objects.exclude(milestone_id=exclude).filter(trigger__isnull=False)
+    rows = ClockTerm.objects.filter(trigger__isnull=False)
+    if exclude is not None:
+        rows = rows.exclude(milestone_id=exclude)
     for milestone, trigger in rows.values_list("milestone_id", "trigger_id"):
         edges[milestone].add(trigger)
     return edges
@@ -460,7 +471,7 @@ def forecast_facts(milestone: Milestone) -> ForecastFacts | None:
         milestone.target_precision,
     )
     return ForecastFacts(
-        milestone.pk, (facts, milestone.slip_count > 0, aged), milestone.target_end
+        milestone.pk, (facts, milestone.slip_count > 0, aged), milestone.target.span()[1]
     )
 
 
@@ -482,7 +493,7 @@ def forecast_facts_all(histories: list[History]) -> list[ForecastFacts]:
     return facts
 
 
-def _scorecard_rows(queryset: QuerySet[Milestone], *group: str):
+def _scorecard_rows(queryset: MilestoneQuerySet, *group: str) -> Iterator[tuple]:
     """Yield ``(group…, Record)`` for every milestone of ``queryset``, read in one query."""
     rows = queryset.order_by().values_list(
         *group, "baseline", "status", "actual_date", "dropped_on"

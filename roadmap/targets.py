@@ -12,6 +12,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, replace
+from typing import overload
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,7 +42,7 @@ MAX_YEAR = 2200
 MIN_YEAR = 1900
 
 
-def _field_error(field: str, message: str, code: str, **params) -> ValidationError:
+def _field_error(field: str, message: str, code: str, **params: object) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code, params=params or None)})
 
 
@@ -87,12 +88,20 @@ class Target:
         return cls(Precision.UNDATED, wording=wording)
 
     @classmethod
-    def on_day(cls, day: datetime.date, *, qualifier=Qualifier.ON, wording: str = "") -> Target:
+    def on_day(
+        cls, day: datetime.date, *, qualifier: str = Qualifier.ON, wording: str = ""
+    ) -> Target:
         return cls(Precision.DAY, day, day, Qualifier(qualifier), wording)
 
     @classmethod
     def period(
-        cls, precision: Precision, year: int, number: int = 1, *, qualifier=Qualifier.ON, wording=""
+        cls,
+        precision: Precision,
+        year: int,
+        number: int = 1,
+        *,
+        qualifier: str = Qualifier.ON,
+        wording: str = "",
     ) -> Target:
         """Return the ``number``-th month, quarter or half of ``year`` (or the year itself)."""
         precision = Precision(precision)
@@ -106,6 +115,14 @@ class Target:
             )
         start = datetime.date(year, (number - 1) * months + 1, 1)
         return cls(precision, *period_containing(start, precision), Qualifier(qualifier), wording)
+
+    @overload
+    @classmethod
+    def from_dict(cls, data: dict) -> Target: ...
+
+    @overload
+    @classmethod
+    def from_dict(cls, data: None) -> None: ...
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Target | None:
@@ -141,6 +158,12 @@ class Target:
             return None
         return self.end
 
+    def span(self) -> tuple[datetime.date, datetime.date]:
+        """Return the first and last day of a dated target."""
+        if self.start is None or self.end is None:
+            raise ValueError(f"{self.as_dict()} has no dates")
+        return self.start, self.end
+
     def sort_key(self) -> tuple:
         """Order targets by when they end, then start; undated ones last."""
         if not self.is_dated:
@@ -154,7 +177,7 @@ class Target:
         """Return how many days ``later`` moves this target's end (negative: brought forward)."""
         if not (self.is_dated and later.is_dated):
             return None
-        return (later.end - self.end).days
+        return (later.span()[1] - self.span()[1]).days
 
     def as_dict(self) -> dict:
         return {
@@ -169,12 +192,13 @@ class Target:
         """Return the target in plain words that ``parse`` reads back: "by Q3 2025", "2026-07"."""
         if not self.is_dated:
             return "TBD"
-        year = self.start.year
+        start = self.span()[0]
+        year = start.year
         period = {
-            Precision.DAY: self.start.isoformat(),
-            Precision.MONTH: f"{year}-{self.start.month:02d}",
-            Precision.QUARTER: f"Q{(self.start.month - 1) // 3 + 1} {year}",
-            Precision.HALF: f"H{1 if self.start.month == 1 else 2} {year}",
+            Precision.DAY: start.isoformat(),
+            Precision.MONTH: f"{year}-{start.month:02d}",
+            Precision.QUARTER: f"Q{(start.month - 1) // 3 + 1} {year}",
+            Precision.HALF: f"H{1 if start.month == 1 else 2} {year}",
             Precision.YEAR: str(year),
         }[self.precision]
         prefix = {Qualifier.ON: "", Qualifier.BY: "by ", Qualifier.NOT_BEFORE: "not before "}
@@ -201,7 +225,8 @@ class Target:
             raise ValidationError(
                 _("A milestone with no date yet can't be shifted."), code="undated"
             )
-        middle = self.start + (self.end - self.start) / 2 + datetime.timedelta(days=days)
+        first, last = self.span()
+        middle = first + (last - first) / 2 + datetime.timedelta(days=days)
         start, end = period_containing(middle, self.precision)
         if start == self.start:
             raise ValidationError(
@@ -268,16 +293,17 @@ class Target:
         """Return the period alone, in the active language: "Q3 2025", "July 2026"."""
         if not self.is_dated:
             return _("no date yet")
+        start = self.span()[0]
         if self.precision == Precision.DAY:
-            return date_format(self.start, "DATE_FORMAT")
+            return date_format(start, "DATE_FORMAT")
         if self.precision == Precision.MONTH:
-            return date_format(self.start, "YEAR_MONTH_FORMAT")
-        year = self.start.year
+            return date_format(start, "YEAR_MONTH_FORMAT")
+        year = start.year
         if self.precision == Precision.QUARTER:
-            quarter = [_("Q1"), _("Q2"), _("Q3"), _("Q4")][(self.start.month - 1) // 3]
+            quarter = [_("Q1"), _("Q2"), _("Q3"), _("Q4")][(start.month - 1) // 3]
             return _("%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
         if self.precision == Precision.HALF:
-            half = _("H1") if self.start.month == 1 else _("H2")
+            half = _("H1") if start.month == 1 else _("H2")
             return _("%(half)s %(year)s") % {"half": half, "year": year}
         return pgettext("a whole year as a target", "%(year)s") % {"year": year}
 
@@ -394,7 +420,7 @@ def _split_qualifier(text: str) -> tuple[Qualifier, str]:
 
 
 def _parse_period(text: str, qualifier: Qualifier, wording: str) -> Target:
-    def period(precision, year, number=1):
+    def period(precision: Precision, year: str, number: str | int = 1) -> Target:
         return Target.period(
             precision, int(year), int(number), qualifier=qualifier, wording=wording
         )
