@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ from roadmap.targets import Qualifier, Target
 
 ROADMAP_SLUG = "us-unified-agenda"
 PROGRESS_EVERY = 250
+READ_AHEAD = 500  # rules whose stored state is loaded at once
 RULE_URL = "https://www.reginfo.gov/public/do/eAgendaViewRule?pubId={edition}&RIN={rin}"
 CITATION_URL = "https://www.federalregister.gov/citation/{volume}-FR-{page}"
 # Bytes XML 1.0 forbids (all but tab, newline and carriage return below 0x20); 0x19 is mended.
@@ -296,6 +298,8 @@ class _Importer:
         self.gate = gate
         self._roadmap = None
         self._agencies: dict[Agency, Authority] = {}
+        self._known: dict[str, AgendaRule] = {}
+        self._existing: dict[int, dict[str, Milestone]] = {}
 
     @property
     def roadmap(self):
@@ -325,15 +329,29 @@ class _Importer:
             )
         return self._agencies[agency]
 
+    def read_ahead(self, rules: list[Rule]) -> None:
+        """Load in two queries what a run of rules would look up one by one: the rules already
+        imported, and their milestones."""
+        known = AgendaRule.objects.filter(rin__in=[rule.rin for rule in rules])
+        self._known = {agenda.rin: agenda for agenda in known.select_related("workstream")}
+        self._existing = {agenda.workstream_id: {} for agenda in self._known.values()}
+        for milestone in Milestone.objects.filter(workstream_id__in=list(self._existing)):
+            self._existing[milestone.workstream_id][milestone.slug] = milestone
+
     def rule(self, rule: Rule) -> None:
-        known = AgendaRule.objects.filter(rin=rule.rin).select_related("workstream").first()
+        known = self._known.get(rule.rin)
+        if known is None:  # not read ahead (or imported earlier in this file)
+            known = AgendaRule.objects.filter(rin=rule.rin).select_related("workstream").first()
         if known is not None and known.edition > rule.edition:
             self.report.older += 1
             return
         parent = self.agency(rule.parent) if rule.parent and rule.parent.code else None
         agency = self.agency(rule.agency, parent)
         workstream = self.workstream(rule, known)
-        existing = {m.slug: m for m in Milestone.objects.filter(workstream=workstream)}
+        existing = self._existing.pop(workstream.pk, None)  # what follows may change them
+        self._known.pop(rule.rin, None)
+        if existing is None:
+            existing = {m.slug: m for m in Milestone.objects.filter(workstream=workstream)}
         source = {
             "title": f"Unified Agenda, {edition_name(rule.edition)} edition ({rule.edition})",
             "publisher": "reginfo.gov",
@@ -391,7 +409,7 @@ class _Importer:
     def describe(self, rule: Rule, known: AgendaRule | None, workstream, agency) -> None:
         """Keep what the agenda says of the rule: its agency, stage, priority, newest edition."""
         fields = {
-            "agency": agency,
+            "agency_id": agency.pk,
             "stage": rule.stage[:100],
             "priority": rule.priority[:200],
             "edition": rule.edition,
@@ -541,6 +559,13 @@ class _Importer:
             self.drop(rule, list(milestones), source, " (the rule is no longer listed)")
 
 
+def _read_ahead(importer: _Importer, rules: Iterator[Rule]) -> Iterator[Rule]:
+    """Yield ``rules``, letting ``importer`` load what each run of ``READ_AHEAD`` will need."""
+    while run := list(itertools.islice(rules, READ_AHEAD)):
+        importer.read_ahead([rule for rule in run if not rule.identity_problem])
+        yield from run
+
+
 def latest_edition() -> str | None:
     """The newest edition (YYYYMM) imported for any rule, or None before the first import."""
     return AgendaRule.objects.aggregate(newest=Max("edition"))["newest"]
@@ -567,7 +592,7 @@ def import_unified_agenda(
         with services.bulk_changes():
             importer = _Importer(report, gate)
             reader = AgendaReader(stream)
-            for rule in reader.rules():
+            for rule in _read_ahead(importer, reader.rules()):
                 report.read += 1
                 if progress is not None and report.read % PROGRESS_EVERY == 0:
                     progress(report.read)

@@ -9,7 +9,6 @@ from roadmap.models import Milestone, Source
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 @pytest.fixture
 def editor_page(page, demo_site):
     user = User.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")

@@ -364,3 +364,30 @@ def test_what_the_sources_mean_reads_in_chinese_too(client, settings):
     assert "来源已于" in dropped
     statutory = client.get("/milestones/ua-3235-am12-statutory-deadline-final/").content.decode()
     assert "法定期限" in statutory
+
+
+def _edition(rules: int) -> bytes:
+    rows = "".join(
+        f"""<RIN_INFO><RIN>3235-A{chr(65 + n // 100)}{n % 100:02d}</RIN>
+  <PUBLICATION><PUBLICATION_ID>202510</PUBLICATION_ID></PUBLICATION>
+  <AGENCY><CODE>3235</CODE><NAME>Securities and Exchange Commission</NAME>
+  <ACRONYM>SEC</ACRONYM></AGENCY><RULE_TITLE>Rule {n}</RULE_TITLE>
+  <TIMETABLE_LIST><TIMETABLE><TTBL_ACTION>NPRM</TTBL_ACTION>
+  <TTBL_DATE>0{n % 9 + 1}/00/2027</TTBL_DATE></TIMETABLE>
+  <TIMETABLE><TTBL_ACTION>Final Rule</TTBL_ACTION></TIMETABLE></TIMETABLE_LIST>
+</RIN_INFO>"""
+        for n in range(rules)
+    )
+    return f'<?xml version="1.0"?><REGINFO_RIN_DATA>{rows}</REGINFO_RIN_DATA>'.encode()
+
+
+@pytest.mark.parametrize("rules", [20, 200])
+def test_re_importing_an_unchanged_edition_costs_the_same_few_queries_at_any_size(
+    rules, django_assert_max_num_queries
+):
+    import io
+
+    assert len(import_unified_agenda(io.BytesIO(_edition(rules))).created) == 2 * rules
+    with django_assert_max_num_queries(12):
+        report = import_unified_agenda(io.BytesIO(_edition(rules)))
+    assert report.unchanged == 2 * rules
