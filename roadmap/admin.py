@@ -51,8 +51,9 @@ def _queue_import(job_id: int) -> None:
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
+    list_display = ["code", "name", "name_zh_hans"]
+    search_fields = ["code", "name", "name_zh_hans"]
+    fields = ["code", ("name", "name_zh_hans")]
 
 
 # A URL typed without a scheme is an https one.
@@ -64,13 +65,22 @@ class AuthorityAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["acronym", "name", "jurisdiction"]
     list_filter = ["jurisdiction"]
-    search_fields = ["acronym", "name"]
+    search_fields = ["acronym", "name", "name_zh_hans"]
     autocomplete_fields = ["jurisdiction"]
+    fields = [
+        "acronym",
+        ("name", "name_zh_hans"),
+        "jurisdiction",
+        "website",
+        "parent",
+        "agenda_code",
+        "federal_register_slug",
+    ]
 
 
 class WorkstreamInline(admin.TabularInline):
     model = Workstream
-    fields = ["position", "title", "slug"]
+    fields = ["position", "title", "title_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     extra = 0
     show_change_link = True
@@ -79,9 +89,16 @@ class WorkstreamInline(admin.TabularInline):
 @admin.register(Roadmap)
 class RoadmapAdmin(admin.ModelAdmin):
     list_display = ["title", "authority", "announced_on"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "title_zh_hans", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authority"]
+    fields = [
+        ("title", "title_zh_hans"),
+        "slug",
+        ("summary", "summary_zh_hans"),
+        "authority",
+        "announced_on",
+    ]
     inlines = [WorkstreamInline]
 
 
@@ -89,16 +106,24 @@ class RoadmapAdmin(admin.ModelAdmin):
 class WorkstreamAdmin(admin.ModelAdmin):
     list_display = ["title", "roadmap", "position"]
     list_filter = ["roadmap"]
-    search_fields = ["title", "roadmap__title"]
+    search_fields = ["title", "title_zh_hans", "roadmap__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["roadmap"]
+    fields = [
+        "roadmap",
+        ("title", "title_zh_hans"),
+        "slug",
+        ("summary", "summary_zh_hans"),
+        "position",
+    ]
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
-    search_fields = ["name", "description"]
+    list_display = ["name", "name_zh_hans", "position"]
+    search_fields = ["name", "name_zh_hans", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = [("name", "name_zh_hans"), "slug", "description", "position"]
 
 
 class DueWindowFilter(admin.SimpleListFilter):
@@ -220,7 +245,7 @@ class MilestoneAdmin(admin.ModelAdmin):
         "target_precision",
     ]
     list_select_related = ["workstream__roadmap", "authority__jurisdiction"]
-    search_fields = ["title", "slug", "summary"]
+    search_fields = ["title", "title_zh_hans", "slug", "summary"]
     autocomplete_fields = ["workstream", "authority", "topics"]
     readonly_fields = ["target_interval", "slip_count", "slip_days", "created_at", "updated_at"]
     fieldsets = [
@@ -228,12 +253,12 @@ class MilestoneAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    "title",
+                    ("title", "title_zh_hans"),
                     "slug",
                     "workstream",
                     "authority",
                     "topics",
-                    "summary",
+                    ("summary", "summary_zh_hans"),
                     "version",
                 ]
             },

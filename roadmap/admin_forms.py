@@ -36,11 +36,13 @@ class MilestoneAdminForm(forms.ModelForm):
         model = Milestone
         fields = [
             "title",
+            "title_zh_hans",
             "slug",
             "workstream",
             "authority",
             "topics",
             "summary",
+            "summary_zh_hans",
             "status",
             "progress",
             "actual_date",

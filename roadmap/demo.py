@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from roadmap import services
+from roadmap import demo_chinese, services
 from roadmap.models import (
     Authority,
     Confidence,
@@ -157,7 +157,7 @@ SEC = DemoRoadmap(
             title="First-phase outputs out for public comment",
             workstream="policy-research",
             summary="The task force's first-phase results are to be published for public "
-            "comment. The report says “before Q3 2025” (2025 年第三季度前): that may mean before "
+            "comment. The report says “before Q3 2025” (2025年第三季度前): that may mean before "
             "the quarter starts or by its end, so the tracker keeps the words as given and "
             "counts the end of Q3 as the deadline.",
             target=Target.period(
@@ -397,7 +397,31 @@ def load_demo_roadmap() -> int:
             _link_dependencies(milestone)
     for name, fields in EXAMPLE_WATCHES:
         Watch.objects.get_or_create(name=name, defaults={**fields, "enabled": False})
+    _add_chinese_versions()
     return created
+
+
+def _add_chinese_versions() -> None:
+    """Give the demo's records their Simplified Chinese versions, leaving any already written."""
+    for code, name in demo_chinese.JURISDICTIONS.items():
+        _fill(Jurisdiction.objects.filter(code=code), name_zh_hans=name)
+    for acronym, name in demo_chinese.AUTHORITIES.items():
+        _fill(Authority.objects.filter(acronym=acronym), name_zh_hans=name)
+    for slug, name in demo_chinese.TOPICS.items():
+        _fill(Topic.objects.filter(slug=slug), name_zh_hans=name)
+    for slug, (title, summary) in demo_chinese.ROADMAPS.items():
+        roadmap = Roadmap.objects.filter(slug=slug)
+        _fill(roadmap, title_zh_hans=title, summary_zh_hans=summary)
+    for (roadmap, slug), (title, summary) in demo_chinese.WORKSTREAMS.items():
+        workstream = Workstream.objects.filter(roadmap__slug=roadmap, slug=slug)
+        _fill(workstream, title_zh_hans=title, summary_zh_hans=summary)
+    for slug, (title, summary) in demo_chinese.MILESTONES.items():
+        _fill(Milestone.objects.filter(slug=slug), title_zh_hans=title, summary_zh_hans=summary)
+
+
+def _fill(records, **versions: str) -> None:
+    for name, text in versions.items():
+        records.filter(**{name: ""}).update(**{name: text})
 
 
 def _load_roadmap(demo: DemoRoadmap, authorities: dict, topics: dict) -> int:

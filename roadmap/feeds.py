@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
+from roadmap.content_language import local
 from roadmap.models import MilestoneUpdate
 from roadmap.selectors import scope_filter, scope_object
 
@@ -37,10 +38,10 @@ class UpdatesFeed(Feed):
     def item_title(self, update: MilestoneUpdate):
         if update.kind == "created":
             return _("New: %(title)s (%(target)s)") % {
-                "title": update.milestone.title,
+                "title": local(update.milestone, "title"),
                 "target": update.new_target_value.words() if update.new_target else "",
             }
-        return f"{update.milestone.title}: {update.describe() or update.note[:80]}"
+        return f"{local(update.milestone, 'title')}: {update.describe() or update.note[:80]}"
 
     def item_description(self, update: MilestoneUpdate):
         """The note, or what changed; a slip first shows the old target struck through (HTML)."""
@@ -69,7 +70,10 @@ class UpdatesFeed(Feed):
         return update.recorded_at
 
     def item_categories(self, update: MilestoneUpdate):
-        return [update.milestone.workstream.roadmap.title, update.milestone.get_status_display()]
+        return [
+            local(update.milestone.workstream.roadmap, "title"),
+            update.milestone.get_status_display(),
+        ]
 
 
 class AtomUpdatesFeed(UpdatesFeed):

@@ -7,12 +7,11 @@ whichever door it came through.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,8 +43,10 @@ from roadmap.targets import Target
 # Fields a caller may change freely; status, target and progress go into the history.
 DESCRIPTIVE_FIELDS = (
     "title",
+    "title_zh_hans",
     "slug",
     "summary",
+    "summary_zh_hans",
     "workstream",
     "authority",
     "confidence",
@@ -58,9 +59,7 @@ def unique_milestone_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """Return a slug for ``title`` that no other milestone has."""
     base = slugify(title, allow_unicode=False)[:100].strip("-") or "milestone"
     slug, number = base, 2
-    taken = Milestone.objects.all()
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
+    taken = Milestone.objects.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         slug = f"{base}-{number}"
         number += 1
@@ -73,8 +72,10 @@ def milestone_create(
     workstream: Workstream,
     authority: Authority,
     title: str,
+    title_zh_hans: str = "",
     slug: str = "",
     summary: str = "",
+    summary_zh_hans: str = "",
     status: str = Status.PLANNED,
     progress: int = 0,
     confidence: str = Milestone._meta.get_field("confidence").default,
@@ -83,7 +84,7 @@ def milestone_create(
     actual_date: datetime.date | None = None,
     topics: Iterable[Topic] = (),
     sources: Iterable[dict] = (),
-    by: User | None = None,
+    by: AbstractBaseUser | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
@@ -101,8 +102,10 @@ def milestone_create(
         workstream=workstream,
         authority=authority,
         title=title,
+        title_zh_hans=title_zh_hans,
         slug=slug or unique_milestone_slug(title),
         summary=summary,
+        summary_zh_hans=summary_zh_hans,
         status=status,
         progress=progress,
         confidence=confidence,
@@ -158,12 +161,12 @@ def source_add(
 def milestone_record_update(
     *,
     milestone: Milestone,
-    by: User | None = None,
+    by: AbstractBaseUser | None = None,
     note: str = "",
     source: Source | None = None,
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
-    **changes: Any,
+    **changes,
 ) -> Milestone:
     """Apply ``changes`` to the stored milestone and record what they changed.
 
@@ -264,10 +267,10 @@ def _check_clock_allows(milestone: Milestone) -> None:
         )
 
 
-def _recompute_clocked(trigger: Milestone, before_status: str, **record: Any) -> None:
+def _recompute_clocked(trigger: Milestone, before_status: str, **record) -> None:
     """Recompute the targets of the open milestones whose clocks count from ``trigger``."""
     if trigger.status == Status.COMPLETED and before_status != Status.COMPLETED:
-        cause = f"Moved because {trigger.title} completed on {trigger.actual_date}."
+        cause = f"Moved because {trigger.title} completed on {trigger.actual_date.isoformat()}."
     elif trigger.status == Status.CANCELLED:
         cause = f"Moved because {trigger.title} was cancelled."
     else:
@@ -275,7 +278,7 @@ def _recompute_clocked(trigger: Milestone, before_status: str, **record: Any) ->
     dependents = Milestone.objects.filter(clock_terms__trigger=trigger).open().distinct()
     for dependent in dependents.order_by("pk"):
         clock = selectors.milestone_clock(dependent)
-        if clock is not None and not clock.target.same_dates(dependent.target):
+        if not clock.target.same_dates(dependent.target):
             milestone_record_update(milestone=dependent, target=clock.target, note=cause, **record)
 
 
@@ -285,7 +288,7 @@ def milestone_set_clock(
     milestone: Milestone,
     terms: Sequence[clocks.Term],
     combine: str = clocks.Combine.EARLIER,
-    by: User | None = None,
+    by: AbstractBaseUser | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Milestone:
@@ -338,27 +341,26 @@ _forecasts_deferred: ContextVar[set[int] | None] = ContextVar("forecasts_deferre
 
 
 @contextmanager
-def bulk_changes() -> Iterator[None]:
+def bulk_changes():
     """Within the block, changed milestones are forecast again, and cached pages made stale,
     once at its end rather than at each change: for importers, which change thousands."""
     if _forecasts_deferred.get() is not None:
         yield
         return
     token = _forecasts_deferred.set(set())
-    reset = False
     try:
         with one_bump_for_many_changes():
             yield
-            changed = _forecasts_deferred.get() or set()
+            changed = _forecasts_deferred.get()
             _forecasts_deferred.reset(token)
-            reset = True
+            token = None
             changed_milestones = Milestone.objects.filter(pk__in=changed).select_related(
                 "authority"
             )
             for milestone in changed_milestones.order_by("pk"):
                 forecast_refresh(milestone=milestone)
     finally:
-        if not reset:
+        if token is not None:
             _forecasts_deferred.reset(token)
 
 
@@ -420,13 +422,7 @@ def forecasts_refresh(*, now: datetime.datetime | None = None) -> int:
     return len(rows)
 
 
-def _forecast_row(
-    facts: selectors.ForecastFacts,
-    curves: Mapping[str, forecasting.Curve],
-    today: datetime.date,
-    now: datetime.datetime,
-    previous: Forecast | None,
-) -> Forecast:
+def _forecast_row(facts, curves, today, now, previous) -> Forecast:
     result = forecasting.forecast(
         facts=facts.group[0],
         target_end=facts.target_end,
@@ -436,7 +432,7 @@ def _forecast_row(
         curves=curves,
     )
     late = result.p80 is not None and result.p80 > facts.target_end
-    late_since = previous.late_since if previous is not None else None
+    was_late = previous is not None and previous.late_since is not None
     return Forecast(
         milestone_id=facts.milestone,
         p50=result.p50,
@@ -448,7 +444,7 @@ def _forecast_row(
         step=result.step,
         slipped=result.slipped,
         aged=result.aged,
-        late_since=(late_since or now) if late else None,
+        late_since=(previous.late_since if was_late else now) if late else None,
         computed_at=now,
     )
 
@@ -457,11 +453,11 @@ def milestone_change_status(
     *,
     milestone: Milestone,
     status: str,
-    by: User | None = None,
+    by: AbstractBaseUser | None = None,
     note: str = "",
     actual_date: datetime.date | None = None,
 ) -> Milestone:
-    changes: dict[str, Any] = {"status": status}
+    changes = {"status": status}
     if actual_date is not None:
         changes["actual_date"] = actual_date
     return milestone_record_update(milestone=milestone, by=by, note=note, **changes)
@@ -471,7 +467,7 @@ def milestone_move_target(
     *,
     milestone: Milestone,
     target: Target,
-    by: User | None = None,
+    by: AbstractBaseUser | None = None,
     note: str = "",
     source: Source | None = None,
 ) -> Milestone:
@@ -481,7 +477,7 @@ def milestone_move_target(
 
 
 def milestone_shift_target(
-    *, milestone: Milestone, days: int, by: User | None = None, note: str = ""
+    *, milestone: Milestone, days: int, by: AbstractBaseUser | None = None, note: str = ""
 ) -> Milestone:
     """Move the target ``days`` later (or earlier if negative), keeping its precision."""
     return milestone_move_target(
@@ -490,7 +486,7 @@ def milestone_shift_target(
 
 
 def milestone_set_progress(
-    *, milestone: Milestone, progress: int, by: User | None = None, note: str = ""
+    *, milestone: Milestone, progress: int, by: AbstractBaseUser | None = None, note: str = ""
 ) -> Milestone:
     return milestone_record_update(milestone=milestone, by=by, note=note, progress=progress)
 
@@ -526,15 +522,7 @@ def milestone_relist(
     return _set_listing(milestone, None, UpdateKind.RELISTED, note, source, at, observed_at)
 
 
-def _set_listing(
-    milestone: Milestone,
-    dropped_on: datetime.date | None,
-    kind: str,
-    note: str,
-    source: Source | None,
-    at: datetime.datetime | None,
-    observed_at: datetime.datetime | None,
-) -> Milestone:
+def _set_listing(milestone, dropped_on, kind, note, source, at, observed_at) -> Milestone:
     at = at or timezone.now()
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if (stored.dropped_on is None) == (dropped_on is None):

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from roadmap.content_language import local
 from roadmap.models import Milestone, Precision
 
 ROW_STEP = 24  # one row of bars
@@ -161,10 +162,10 @@ def render(milestones: list[Milestone], today: datetime.date) -> Timeline:
     for lane in lanes:
         if lane.roadmap != roadmap:
             roadmap = lane.roadmap
-            labels.append(_heading(roadmap.title, y))
+            labels.append(_heading(local(roadmap, "title"), y))
             y += HEADING_HEIGHT
         rows = _pack(by_lane[lane], window)
-        lines = wrap(lane.title)
+        lines = wrap(local(lane, "title"))
         labels.append(_lane_label(lines, y))
         for number, milestone in enumerate(
             sorted(by_lane[lane], key=lambda m: (m.target_start, m.target_end, m.title)),
@@ -222,7 +223,7 @@ def _lane_label(lines: list[str], y: float) -> str:
 def _link(milestone: Milestone, number: int) -> str:
     """Open a link to the milestone, named for screen readers and tooltips."""
     title = (
-        f"{number}. {milestone.title}: {milestone.target.words()} "
+        f"{number}. {local(milestone, 'title')}: {milestone.target.words()} "
         f"({milestone.get_status_display()})"
     )
     return (

@@ -18,6 +18,7 @@ from roadmap.api.forecasts import (
     drift_data,
     forecast_data,
 )
+from roadmap.content_language import text_for
 from roadmap.forecasts.clocks import Combine
 from roadmap.models import (
     Authority,
@@ -66,21 +67,53 @@ def raise_as_api_error(error: DjangoValidationError):
     raise serializers.ValidationError({"non_field_errors": error.messages}) from None
 
 
-class JurisdictionSerializer(serializers.ModelSerializer):
+def languages_field() -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.ChoiceField(choices=["en", "zh-hans"]),
+        read_only=True,
+        help_text="The language each text is in, by field: the requested one (lang or "
+        "Accept-Language), or en when the text has no version in it and the original is shown.",
+    )
+
+
+def localized(obj, fields: tuple[str, ...]) -> dict:
+    """Return ``fields`` of ``obj`` in the active language, with ``languages`` saying which."""
+    texts = {field: text_for(obj, field) for field in fields}
+    return {
+        **{field: text.text for field, text in texts.items()},
+        "languages": {field: text.language for field, text in texts.items()},
+    }
+
+
+class LocalizedModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose ``localized_fields`` are served in the requested language."""
+
+    localized_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        return {**super().to_representation(instance), **localized(instance, self.localized_fields)}
+
+
+class JurisdictionSerializer(LocalizedModelSerializer):
+    languages = languages_field()
+    localized_fields = ("name",)
+
     class Meta:
         model = Jurisdiction
-        fields = ["code", "name"]
+        fields = ["code", "name", "languages"]
         extra_kwargs = {"name": {"help_text": "The jurisdiction's name, e.g. European Union."}}
 
 
-class AuthoritySerializer(serializers.ModelSerializer):
+class AuthoritySerializer(LocalizedModelSerializer):
     jurisdiction = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="The code of the authority's jurisdiction."
     )
+    languages = languages_field()
+    localized_fields = ("name",)
 
     class Meta:
         model = Authority
-        fields = ["acronym", "name", "website", "jurisdiction"]
+        fields = ["acronym", "name", "website", "jurisdiction", "languages"]
         extra_kwargs = {
             "acronym": {"help_text": "Short name and identifier, e.g. SEC."},
             "name": {"help_text": "Full name of the authority."},
@@ -88,7 +121,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
         }
 
 
-class WorkstreamSerializer(serializers.ModelSerializer):
+class WorkstreamSerializer(LocalizedModelSerializer):
     # Declared, not derived from the model, so the schema is the same on every database.
     position = serializers.IntegerField(
         read_only=True, min_value=0, help_text="Its place in the roadmap's order."
@@ -96,10 +129,12 @@ class WorkstreamSerializer(serializers.ModelSerializer):
     roadmap = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="The slug of the roadmap it belongs to."
     )
+    languages = languages_field()
+    localized_fields = ("title", "summary")
 
     class Meta:
         model = Workstream
-        fields = ["id", "slug", "title", "summary", "roadmap", "position"]
+        fields = ["id", "slug", "title", "summary", "roadmap", "position", "languages"]
         extra_kwargs = {
             "id": {"help_text": "The workstream's id (used when writing milestones)."},
             "slug": {"help_text": "Identifier, unique within its roadmap."},
@@ -107,7 +142,7 @@ class WorkstreamSerializer(serializers.ModelSerializer):
         }
 
 
-class RoadmapSerializer(serializers.ModelSerializer):
+class RoadmapSerializer(LocalizedModelSerializer):
     authority = serializers.SlugRelatedField(
         slug_field="acronym", read_only=True, help_text="The lead authority's acronym."
     )
@@ -115,10 +150,21 @@ class RoadmapSerializer(serializers.ModelSerializer):
         many=True, read_only=True, help_text="Its workstreams, in order."
     )
     url = serializers.SerializerMethodField(help_text="The roadmap's page.")
+    languages = languages_field()
+    localized_fields = ("title", "summary")
 
     class Meta:
         model = Roadmap
-        fields = ["slug", "title", "summary", "authority", "announced_on", "url", "workstreams"]
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "authority",
+            "announced_on",
+            "url",
+            "workstreams",
+            "languages",
+        ]
         extra_kwargs = {
             "slug": {"help_text": "Stable identifier, also in the page's address."},
             "title": {"help_text": "The roadmap's name."},
@@ -132,6 +178,7 @@ class RoadmapSerializer(serializers.ModelSerializer):
 class PlaceSerializer(serializers.Serializer):
     slug = serializers.CharField(help_text="Its slug.")
     title = serializers.CharField(help_text="Its title.")
+    languages = languages_field()
 
 
 class WorkstreamRefSerializer(PlaceSerializer):
@@ -164,6 +211,7 @@ class MilestoneSerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="Stable identifier, also in the page's address.")
     title = serializers.CharField(help_text="What the milestone is.")
     summary = serializers.CharField(help_text="Markdown, as the editors wrote it.")
+    languages = languages_field()
     status = serializers.ChoiceField(choices=Status.choices, help_text="Where it stands.")
     status_label = serializers.CharField(help_text="The status in the requested language.")
     progress = serializers.IntegerField(min_value=0, max_value=100, help_text="0–100 %.")
@@ -247,8 +295,7 @@ class MilestoneSerializer(serializers.Serializer):
         roadmap = workstream.roadmap
         return {
             "slug": milestone.slug,
-            "title": milestone.title,
-            "summary": milestone.summary,
+            **localized(milestone, ("title", "summary")),
             "status": milestone.status,
             "status_label": str(Status(milestone.status).label),
             "progress": milestone.progress,
@@ -263,8 +310,12 @@ class MilestoneSerializer(serializers.Serializer):
             "slip_days": milestone.slip_days,
             "legal_deadline": milestone.legal_deadline,
             "dropped_on": milestone.dropped_on.isoformat() if milestone.dropped_on else None,
-            "roadmap": {"slug": roadmap.slug, "title": roadmap.title},
-            "workstream": {"id": workstream.pk, "slug": workstream.slug, "title": workstream.title},
+            "roadmap": {"slug": roadmap.slug, **localized(roadmap, ("title",))},
+            "workstream": {
+                "id": workstream.pk,
+                "slug": workstream.slug,
+                **localized(workstream, ("title",)),
+            },
             "authority": milestone.authority.acronym,
             "jurisdiction": milestone.authority.jurisdiction.code,
             "topics": related.topics[milestone.pk],
@@ -285,6 +336,12 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     """Create or change a milestone; every change is recorded in its history."""
 
     title = serializers.CharField(max_length=300, help_text="What the milestone is.")
+    title_zh_hans = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        required=False,
+        help_text="The title in Simplified Chinese.",
+    )
     slug = serializers.SlugField(
         max_length=120, required=False, help_text="Identifier; made from the title if left out."
     )
@@ -298,6 +355,12 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     )
     summary = serializers.CharField(
         allow_blank=True, required=False, max_length=20_000, help_text="Markdown."
+    )
+    summary_zh_hans = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=20_000,
+        help_text="The summary in Simplified Chinese (Markdown).",
     )
     status = serializers.ChoiceField(
         choices=Status.choices, required=False, help_text="Where it stands."

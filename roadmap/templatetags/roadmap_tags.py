@@ -1,13 +1,16 @@
-"""Template tags for the roadmap pages: status badges, progress bars, the language links."""
+"""Template tags for the roadmap pages: status badges, progress bars, the language links, and a
+record's words in the reader's language."""
 
 from django import template
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.utils.html import format_html
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from config.language import LANGUAGE_PARAMETER
 from roadmap import freshness
+from roadmap.content_language import local, text_for
+from roadmap.markdown import render_markdown
 from roadmap.models import Status
 from roadmap.targets import Target
 
@@ -77,3 +80,38 @@ def confirmation(milestone, today):
     """Return whether ``milestone`` has gone unconfirmed too long (``stale``) and ``since`` when."""
     stale, since = freshness.unconfirmed_since(milestone, today)
     return {"stale": stale, "since": since}
+
+
+def _original_marker():
+    return format_html('<small class="original">{}</small>', gettext("original"))
+
+
+@register.filter
+def local_text(obj, field: str) -> str:
+    """Return ``obj``'s ``field`` in the reader's language, or its original: for titles and
+    attributes, where no marker fits."""
+    return local(obj, field)
+
+
+@register.filter
+def localized(obj, field: str):
+    """Render ``obj``'s ``field`` in the reader's language; the original, in its ``lang`` and
+    marked "original", when it has no version in that language."""
+    text = text_for(obj, field)
+    if not text.fallback:
+        return text.text
+    return format_html('<span lang="{}">{}</span> {}', text.language, text.text, _original_marker())
+
+
+@register.filter
+def localized_markdown(obj, field: str):
+    """Render ``obj``'s Markdown ``field`` in the reader's language, or its original, marked."""
+    text = text_for(obj, field)
+    if not text.fallback:
+        return render_markdown(text.text)
+    return format_html(
+        '<div lang="{}">{}</div><p>{}</p>',
+        text.language,
+        render_markdown(text.text),
+        _original_marker(),
+    )

@@ -25,10 +25,10 @@ def demo():
 @pytest.mark.parametrize(
     ("text", "english", "chinese"),
     [
-        ("before Q3 2025", "by Q3 2025", "2025 年第三季度前"),
-        ("not before H2 2026", "not before H2 2026", "不早于2026 年下半年"),
+        ("before Q3 2025", "by Q3 2025", "2025年第三季度前"),
+        ("not before H2 2026", "not before H2 2026", "不早于2026年下半年"),
         ("July 2026", "July 2026", "2026年7月"),
-        ("2027", "2027", "2027 年"),
+        ("2027", "2027", "2027年"),
         ("TBD", "no date yet", "日期未定"),
     ],
 )
@@ -47,7 +47,7 @@ def test_dashboard_follows_the_browsers_language(client):
     body = page.content.decode()
     assert '<html lang="zh-hans">' in body
     assert "监管路线图总览" in body
-    assert "2025 年第三季度前" in body
+    assert "2025年第三季度前" in body
 
 
 def test_language_link_sets_the_language_and_returns_to_the_clean_address(client):

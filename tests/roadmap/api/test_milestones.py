@@ -50,7 +50,7 @@ def test_milestone_has_a_structured_fuzzy_target_in_the_requested_language(api):
         "end": "2025-09-30",
         "qualifier": "by",
         "wording": "before Q3 2025",
-        "words": "2025 年第三季度前",
+        "words": "2025年第三季度前",
         "deadline": "2025-09-30",
     }
     assert body["url"].endswith("/milestones/sec-first-phase-public-comment/")
