@@ -12,6 +12,7 @@ State changes go through ``roadmap.services``; this module only states what is v
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,17 @@ from django.utils.translation import gettext_lazy as _
 from roadmap.forecasts.clocks import MAX_OFFSET, Combine, Unit
 from roadmap.markdown import render_markdown
 from roadmap.targets import Precision, Qualifier, Target
+
+# Characters RFC 3986 never allows in a URI, which Django's URL check lets through in a path.
+NOT_IN_A_URI = re.compile(r'[<>"{}|\\^`]')
+
+
+def refuse_non_uri(field: str, url: str) -> None:
+    """Refuse a URL with a character a URI can't hold: it must be percent-encoded (%3C for <)."""
+    if NOT_IN_A_URI.search(url):
+        raise ValidationError(
+            {field: _("Percent-encode < > \" { } | \\ ^ and ` in an address (%3C for <).")}
+        )
 
 
 class Jurisdiction(models.Model):
@@ -107,6 +119,9 @@ class Authority(models.Model):
 
     def get_absolute_url(self):
         return reverse("roadmap:authority", kwargs={"acronym": self.acronym})
+
+    def clean(self):
+        refuse_non_uri("website", self.website)
 
 
 class Roadmap(models.Model):
@@ -595,6 +610,9 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.publisher}: {self.title}"
+
+    def clean(self):
+        refuse_non_uri("url", self.url)
 
 
 class UpdateKind(models.TextChoices):

@@ -27,7 +27,17 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
         return super().filter(qs, value.astimezone(datetime.UTC) if value else value)
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A parameter given with no value is a 400 naming it, not a filter silently left out."""
+
+    def is_valid(self):
+        for name in self.filters:
+            if "" in self.data.getlist(name):
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+        return super().is_valid()
+
+
+class MilestoneFilter(StrictFilterSet):
     roadmap = django_filters.CharFilter(
         field_name="workstream__roadmap__slug", help_text="Roadmap slug."
     )
@@ -83,7 +93,7 @@ class MilestoneFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
 
 
-class ChangeFilter(django_filters.FilterSet):
+class ChangeFilter(StrictFilterSet):
     since = MomentFilter(
         field_name="recorded_at",
         lookup_expr="gte",

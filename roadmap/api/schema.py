@@ -1,45 +1,40 @@
-"""Schema post-processing: what reading answers besides 200, so clients and the fuzzer know."""
+"""Schema post-processing: what each operation answers besides success, and who may call it, so
+clients and the fuzzer know."""
 
 ERRORS = {
     "type": "object",
     "additionalProperties": True,
     "description": "Messages by field name, or under `detail`.",
 }
+ANONYMOUS = {}
 
 
 def document_errors(result, generator, request, public):
-    """Add the 400 (a parameter is not valid) and 404 (no such object, or a cursor that is not
-    one of ours) that every read can answer."""
-    for operations in result["paths"].values():
+    """Add the answers every operation can give besides success: a read's 400 (a parameter is not
+    valid) and 404 (no such object, or a cursor that is not one of ours); a write's 400 (the body
+    is not valid), 403 (no credentials, or not an editor's) and, at an object's address, 404; the
+    412 of a write that takes ``If-Match``. Reads need no credentials, so anonymous is allowed."""
+    for path, operations in result["paths"].items():
         for method, operation in operations.items():
-            if method != "get":
-                continue
             responses = operation.setdefault("responses", {})
-            content = {"application/json": {"schema": ERRORS}}
-            responses.setdefault(
-                "400", {"description": "A parameter is not valid.", "content": content}
-            )
-            responses.setdefault(
-                "404",
-                {
-                    "description": "No such object, or the page cursor is not valid.",
-                    "content": content,
-                },
-            )
-    _document_preconditions(result)
+            security = operation.setdefault("security", [])
+            if method == "get":
+                if ANONYMOUS not in security:
+                    security.append(ANONYMOUS)
+                _add(responses, "400", "A parameter is not valid.")
+                _add(responses, "404", "No such object, or the page cursor is not valid.")
+                continue
+            _add(responses, "400", "The body is not valid: messages by field.")
+            if ANONYMOUS not in security:
+                _add(responses, "403", "No credentials, or they are not an editor's.")
+            if "{" in path:
+                _add(responses, "404", "No such object.")
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            if "If-Match" in headers:
+                _add(responses, "412", "The milestone changed since the version If-Match names.")
     return result
 
 
-def _document_preconditions(result):
-    """Add the 412 of every write that takes ``If-Match``."""
-    for operations in result["paths"].values():
-        for operation in operations.values():
-            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
-            if "If-Match" in headers:
-                operation["responses"].setdefault(
-                    "412",
-                    {
-                        "description": "The milestone changed since the version If-Match names.",
-                        "content": {"application/json": {"schema": ERRORS}},
-                    },
-                )
+def _add(responses, code, description):
+    content = {"application/json": {"schema": ERRORS}}
+    responses.setdefault(code, {"description": description, "content": content})

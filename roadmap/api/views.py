@@ -84,6 +84,28 @@ class Pages(CursorPagination):
     max_page_size = 100
     ordering = "id"
 
+    def get_page_size(self, request):
+        """The ``page_size`` asked for, 1 to 100; anything else is a 400 rather than ignored."""
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        if not asked.isdigit() or not 1 <= int(asked) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return int(asked)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         properties = paginated["properties"]
@@ -91,6 +113,12 @@ class Pages(CursorPagination):
         properties["previous"]["description"] = "The previous page's address; null on the first."
         properties["results"]["description"] = "This page's items."
         return paginated
+
+
+class HistoryPages(Pages):
+    """A milestone's history, newest first."""
+
+    ordering = ("-recorded_at", "-id")
 
 
 class ApiView:
@@ -237,12 +265,19 @@ class MilestoneViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(responses=UpdateSerializer(many=True), parameters=[LANGUAGE])
-    @action(detail=True, methods=["get"], url_path="history", url_name="history")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="history",
+        url_name="history",
+        filter_backends=[],
+        pagination_class=HistoryPages,
+    )
     def history(self, request, slug=None):
-        """The milestone's change log, newest first."""
+        """The milestone's change log, newest first, in cursor pages."""
         milestone = self.get_object()
-        updates = selectors.updates().filter(milestone=milestone)
-        return Response(UpdateSerializer(updates, many=True).data)
+        page = self.paginate_queryset(selectors.updates().filter(milestone=milestone))
+        return self.get_paginated_response(UpdateSerializer(page, many=True).data)
 
     @extend_schema(
         request=RecordUpdateSerializer, responses={201: MilestoneSerializer}, parameters=[IF_MATCH]
