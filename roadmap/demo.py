@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from roadmap import demo_chinese, services
+from roadmap.demo_record import load_public_record
 from roadmap.models import (
     Authority,
     Confidence,
@@ -395,6 +396,7 @@ def load_demo_roadmap() -> int:
     for demo in DEMO_ROADMAPS:
         for milestone in demo.milestones:
             _link_dependencies(milestone)
+    created += load_public_record(authorities=authorities, topics=topics)
     for name, fields in EXAMPLE_WATCHES:
         Watch.objects.get_or_create(name=name, defaults={**fields, "enabled": False})
     _add_chinese_versions()

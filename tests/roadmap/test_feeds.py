@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from roadmap import services
-from roadmap.models import Milestone
+from roadmap.feeds import ITEMS
+from roadmap.models import Milestone, MilestoneUpdate
 from roadmap.targets import Target
 from tests.factories import MilestoneFactory
 
@@ -42,7 +43,7 @@ def test_rss_lists_updates_newest_first(client):
 
     titles = [item.findtext("title") for item in root.iter("item")]
     assert titles[0].startswith("First-phase outputs out for public comment: target by Q3 2025")
-    assert len(titles) == Milestone.objects.count() + 1
+    assert len(titles) == min(MilestoneUpdate.objects.count(), ITEMS)
     assert root.find("channel/item/guid").get("isPermaLink") == "false"
 
 
@@ -109,7 +110,7 @@ def test_calendar_uid_is_stable_and_sequence_bumps_on_change(client):
     after = consultation_event()
 
     assert after["uid"] == before["uid"]
-    assert (int(before["sequence"]), int(after["sequence"])) == (0, 1)
+    assert int(after["sequence"]) == int(before["sequence"]) + 1
     assert after.decoded("dtstart") == datetime.date(2025, 12, 31)
 
 
