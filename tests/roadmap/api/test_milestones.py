@@ -66,13 +66,23 @@ def test_dependencies_are_listed_both_ways(api):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"jurisdiction": "eu"}, {"mica-stablecoin-titles-apply", "mica-applies-in-full"}),
-        ({"authority": "MAS"}, {"sg-major-payment-institution-licences"}),
-        ({"roadmap": "jp-exchange-approval"}, {"jp-exchange-approval-regime"}),
+        (
+            {"jurisdiction": "eu"},
+            {"mica-stablecoin-titles-apply", "mica-applies-in-full", "mica-casp-transition-ends"},
+        ),
+        (
+            {"authority": "MAS"},
+            {
+                "sg-major-payment-institution-licences",
+                "sg-stablecoin-framework-finalised",
+                "sg-dtsp-regime-takes-effect",
+            },
+        ),
+        ({"roadmap": "us-genius-act", "status": "in_progress"}, {"genius-final-rules"}),
         ({"q": "reserve audit"}, {"sec-stablecoin-reserve-audits"}),
         (
-            {"due_after": "2025-07-01", "due_before": "2026-12-31"},
-            {"sec-first-phase-public-comment", "sec-investor-education-programme"},
+            {"due_after": "2026-05-01", "due_before": "2026-12-31", "authority": "SEC"},
+            {"sec-investor-education-programme", "sec-regulation-crypto-assets-proposal"},
         ),
     ],
 )
@@ -88,8 +98,10 @@ def test_several_statuses_and_overdue(api):
 
     assert {m["status"] for m in completed} == {"completed"}
     assert {m["slug"] for m in overdue} == {
-        "sec-first-phase-public-comment",
         "sec-investor-education-programme",
+        "sec-regulation-crypto-assets-proposal",
+        "genius-final-rules",
+        "genius-act-effective",
     }
 
 
