@@ -1,7 +1,8 @@
-"""Regenerate the README's screenshot of the demo dashboard (run by `make screenshots`).
+"""Regenerate the README's screenshots (run by `make screenshots`).
 
-It serves the demo roadmap from a throwaway SQLite database on a free local port, opens the
-dashboard in Debian's Chromium and saves roadmap/static/roadmap/screenshots/dashboard.png.
+It serves the demo roadmap from a throwaway SQLite database on a free local port, opens each page
+of ``SHOTS`` in Debian's Chromium, in its language and at its width, and saves it in
+roadmap/static/roadmap/screenshots/.
 """
 
 import os
@@ -16,7 +17,17 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-OUTPUT = ROOT / "roadmap" / "static" / "roadmap" / "screenshots" / "dashboard.png"
+OUTPUT = ROOT / "roadmap" / "static" / "roadmap" / "screenshots"
+DESKTOP = {"width": 1280, "height": 1100}
+PHONE = {"width": 390, "height": 844}
+# File name, path, language, viewport.
+SHOTS = [
+    ("dashboard.png", "/", "en", DESKTOP),
+    ("milestone.png", "/milestones/sec-first-phase-public-comment/", "en", DESKTOP),
+    ("comparison.png", "/compare/", "en", DESKTOP),
+    ("comparison-zh-hans.png", "/compare/", "zh-hans", DESKTOP),
+    ("phone.png", "/", "en", PHONE),
+]
 
 
 def _free_port() -> int:
@@ -48,22 +59,30 @@ def main() -> None:
             [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=ROOT
         )
         try:
-            url = f"http://127.0.0.1:{port}/"
-            _wait_for(url)
+            site = f"http://127.0.0.1:{port}"
+            _wait_for(f"{site}/")
+            OUTPUT.mkdir(parents=True, exist_ok=True)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path="/usr/bin/chromium",
                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
                 )
-                page = browser.new_page(viewport={"width": 1280, "height": 1100})
-                page.goto(url)
-                OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=OUTPUT)
+                for name, path, language, viewport in SHOTS:
+                    _shoot(browser, f"{site}{path}?lang={language}", viewport, OUTPUT / name)
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"Saved {OUTPUT.relative_to(ROOT)}")
+
+
+def _shoot(browser, url: str, viewport: dict, output: Path) -> None:
+    # A fresh context per shot: the language link sets a cookie, which must not carry over.
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(url)
+    page.screenshot(path=output)
+    context.close()
+    print(f"Saved {output.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
