@@ -3,9 +3,10 @@
 Each workstream is a lane; a milestone is a bar over its target interval (a quarter target spans
 its quarter), coloured by status, filled to its progress, and numbered; a target of one day is a
 diamond. The numbers are keyed in a list beside the chart, which keyboard, touch and screen
-reader users read instead of hovering. Lane names wrap rather than being cut. Undated milestones
-are not on the axis at all: they are listed under it. The SVG is built here as a string because a
-template loop over the bars is too slow; every text in it is escaped.
+reader users read instead of hovering. A milestone with a forecast has a thin band under its
+bar from the forecast's P50 day to its P80 day. Lane names wrap rather than being cut. Undated
+milestones are not on the axis at all: they are listed under it. The SVG is built here as a
+string because a template loop over the bars is too slow; every text in it is escaped.
 """
 
 import datetime
@@ -54,6 +55,7 @@ def window_for(milestones: list[Milestone], today: datetime.date) -> Window:
     """
     starts = [m.target_start for m in milestones if m.target_start] + [today]
     ends = [m.target_end for m in milestones if m.target_end] + [today + LOOK_AHEAD]
+    ends += [band[1] for band in map(forecast_band, milestones) if band]
     first = datetime.date(min(starts).year, 1, 1)
     last = datetime.date(max(ends).year, 12, 31)
     return Window(first, last)
@@ -134,6 +136,14 @@ def _pieces(word: str, spaced: bool):
 
 def _is_wide(character: str) -> bool:
     return unicodedata.east_asian_width(character) in "WF"
+
+
+def forecast_band(milestone: Milestone) -> tuple[datetime.date, datetime.date] | None:
+    """The milestone's forecast P50 and P80 days, if it has a forecast with figures."""
+    forecast = getattr(milestone, "forecast", None)
+    if forecast is None or forecast.p50 is None or milestone.target_end is None:
+        return None
+    return forecast.p50, forecast.p80
 
 
 @dataclass(frozen=True)
@@ -226,6 +236,12 @@ def _link(milestone: Milestone, number: int) -> str:
         f"{number}. {local(milestone, 'title')}: {milestone.target.words()} "
         f"({milestone.get_status_display()})"
     )
+    band = forecast_band(milestone)
+    if band is not None:
+        title += " " + _("Forecast: P50 %(p50)s, P80 %(p80)s.") % {
+            "p50": band[0].isoformat(),
+            "p80": band[1].isoformat(),
+        }
     return (
         f'<a href="{escape(milestone.get_absolute_url())}" '
         f'class="tl-item status-{milestone.status}"><title>{escape(title)}</title>'
@@ -250,6 +266,14 @@ def _mark(milestone: Milestone, number: int, window: Window, y: int) -> str:
             f'width="{width * milestone.progress / 100:.3f}%" height="4"/>'
         )
         end, offset = start + width, 3
+    band = forecast_band(milestone)
+    if band is not None:
+        p50, p80 = (window.percent(day) for day in band)
+        shape += (
+            f'<rect class="tl-forecast" x="{p50:.3f}%" y="{y + 21}" '
+            f'width="{max(MIN_BAR, p80 - p50):.3f}%" height="3"/>'
+        )
+        end, offset = max(end, p80 + MIN_BAR), 3
     return (
         f"{_link(milestone, number)}{shape}"
         f'<text class="tl-number" x="{end:.3f}%" dx="{offset}" y="{y + 16}">{number}</text></a>'
