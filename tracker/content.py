@@ -40,6 +40,7 @@ FACT_FIELDS = (
     "target_end",
     "target_qualifier",
     "target_wording",
+    "title_zh_hans",
 )
 
 
@@ -57,13 +58,14 @@ class MilestoneFacts:
     jurisdiction_id: int
     status: str
     target: Target
+    title_zh_hans: str = ""
 
     @classmethod
     def from_row(cls, row: tuple) -> MilestoneFacts:
         target = Target(
             precision=row[9], start=row[10], end=row[11], qualifier=row[12], wording=row[13]
         )
-        return cls(*row[:9], target=target)
+        return cls(*row[:9], target=target, title_zh_hans=row[14])
 
     @property
     def is_open(self) -> bool:
@@ -177,6 +179,7 @@ def _facts_of(milestone: Milestone) -> MilestoneFacts:
         milestone.authority.jurisdiction_id,
         milestone.status,
         milestone.target,
+        milestone.title_zh_hans,
     )
 
 
