@@ -4,27 +4,46 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.content_language import local
 from roadmap.models import Jurisdiction, Roadmap, Status, Workstream
 from roadmap.selectors import MilestoneFilter
 
 MAX_SEARCH_LENGTH = 100
 
 
+class NamedChoiceField(forms.ModelChoiceField):
+    """A choice of records, each named by ``name_of`` (in the reader's language)."""
+
+    def __init__(self, *args, name_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name_of = name_of
+
+    def label_from_instance(self, obj):
+        return self.name_of(obj)
+
+
+def _workstream_name(workstream: Workstream) -> str:
+    return f"{local(workstream.roadmap, 'title')}: {local(workstream, 'title')}"
+
+
 class DashboardFilterForm(forms.Form):
-    roadmap = forms.ModelChoiceField(
+    roadmap = NamedChoiceField(
+        name_of=lambda roadmap: local(roadmap, "title"),
         label=_("Roadmap"),
         queryset=Roadmap.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label=_("All roadmaps"),
     )
-    workstream = forms.ModelChoiceField(
+    workstream = NamedChoiceField(
+        name_of=_workstream_name,
         label=_("Workstream"),
         queryset=Workstream.objects.all(),
         required=False,
         empty_label=_("All workstreams"),
     )
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = NamedChoiceField(
+        name_of=lambda jurisdiction: local(jurisdiction, "name"),
         label=_("Jurisdiction"),
         queryset=Jurisdiction.objects.all(),
         to_field_name="code",

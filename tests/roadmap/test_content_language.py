@@ -165,3 +165,11 @@ def test_timeline_labels_are_in_chinese(client):
 
     assert "政策研究" in page  # a lane of the timeline
     assert "第一阶段成果公开征求意见" in page
+
+
+def test_dashboard_filters_name_their_choices_in_chinese(client):
+    page = client.get(reverse("roadmap:dashboard"), **ZH).content.decode()
+
+    assert '<option value="eu-mica">欧盟加密资产市场监管条例（MiCA）</option>' in page
+    assert '<option value="SG">新加坡</option>' in page
+    assert ">SEC 加密货币工作组: 政策研究</option>" in page
