@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -37,7 +36,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from roadmap.models import Milestone, MilestoneUpdate
-from tracker import schedule
+from tracker import queue, schedule
 from tracker.content import FollowPattern, MilestoneFacts, facts, follow_patterns
 from tracker.models import (
     Delivery,
@@ -52,7 +51,6 @@ CATCH_UP = datetime.timedelta(days=2)
 # How far back a missed reminder's lead day may be and still be sent late.
 LATE_DAYS = 7
 CHUNK = 1000
-BATCH = 500
 BOTH = frozenset({DeliveryKind.DIGEST, DeliveryKind.REMINDER})
 
 
@@ -65,10 +63,6 @@ class Plan:
     slots: int = 0
     # Subscribers given a digest in this run: a catch-up over several days sends them one.
     digested: set[int] = field(default_factory=set)
-
-    def batches(self) -> Iterator[list[int]]:
-        for start in range(0, len(self.ids), BATCH):
-            yield self.ids[start : start + BATCH]
 
 
 class _Reading:
@@ -299,10 +293,7 @@ def dispatch_for(subscriber: Subscriber, *, now=None, dry_run: bool = False) -> 
 def _finish(plan: Plan, dry_run: bool) -> None:
     """Inside the dispatch's transaction: roll a dry run back, else queue the batches after
     the commit."""
-    from tracker.tasks import enqueue  # tasks import this module
-
     if dry_run:
         transaction.set_rollback(True)
         return
-    for ids in plan.batches():
-        transaction.on_commit(lambda ids=ids: enqueue(ids))
+    queue.enqueue(plan.ids)

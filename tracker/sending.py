@@ -27,16 +27,20 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from tracker import journal, mail, services, smtp
+from tracker import journal, mail, queue, services, smtp
 from tracker.content import DigestBuilder, ReminderBuilder, advance_cursors
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
 logger = logging.getLogger(__name__)
 # A claim older than this belongs to a worker that died: the task time limit is far shorter.
 STUCK_AFTER = datetime.timedelta(minutes=15)
+# A pending row never claimed for this long has lost its task (the broker was down, say)...
+LOST_AFTER = STUCK_AFTER
+# ...and one claimed before has outlived the longest backoff (32 minutes).
+LOST_AFTER_RETRY = STUCK_AFTER * 3
 
 
 @dataclass
@@ -46,6 +50,14 @@ class Outcome:
     refused: list[int] = field(default_factory=list)
     retry: list[int] = field(default_factory=list)
     errors: dict[int, str] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "sent": len(self.sent),
+            "skipped": len(self.skipped),
+            "refused": len(self.refused),
+            "retry": len(self.retry),
+        }
 
 
 class Batch:
@@ -101,6 +113,20 @@ def claim(ids: Iterable[int]) -> list[Delivery]:
     if not taken:
         return []
     return list(Delivery.objects.filter(claim=token).select_related("subscriber").order_by("pk"))
+
+
+def send(ids: Iterable[int], *, run: str | None = None) -> Outcome:
+    """Claim the pending deliveries among ``ids`` and send them over one connection."""
+    outcome = send_claimed(claim(ids))
+    logger.info(
+        "send_deliveries %s: sent %d, skipped %d, refused %d, to retry %d",
+        run,
+        len(outcome.sent),
+        len(outcome.skipped),
+        len(outcome.refused),
+        len(outcome.retry),
+    )
+    return outcome
 
 
 def _codes(error: Exception) -> list[int]:
@@ -279,6 +305,20 @@ def recover_stuck(now: datetime.datetime) -> list[int]:
     for claim in list(claims):
         ids += _recover_claim(claim)
     return ids
+
+
+def sweep(now: datetime.datetime) -> int:
+    """Queue again the deliveries whose worker died or whose task was lost; return how many."""
+    ids = recover_stuck(now)
+    lost = Delivery.objects.filter(state=DeliveryState.PENDING).filter(
+        Q(claimed_at__lt=now - LOST_AFTER_RETRY)
+        | Q(claimed_at__isnull=True, created_at__lt=now - LOST_AFTER)
+    )
+    ids = sorted(set(ids) | set(lost.values_list("pk", flat=True)[:50_000]))
+    queue.enqueue(ids)
+    if ids:
+        logger.info("sweep: re-queued %d deliveries", len(ids))
+    return len(ids)
 
 
 def _recover_claim(claim: uuid.UUID) -> list[int]:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
+from tracker import queue
 from tracker.models import (
     Delivery,
     DeliveryKind,
@@ -67,12 +68,10 @@ class Follows:
 
 def _queue(subscriber: Subscriber, kind: str) -> Delivery:
     """Write a one-off email (confirmation or preferences link) and send it after commit."""
-    from tracker.tasks import enqueue
-
     delivery = Delivery.objects.create(
         subscriber=subscriber, kind=kind, key=f"{kind}:{uuid.uuid4().hex}"
     )
-    transaction.on_commit(lambda: enqueue([delivery.pk]))
+    queue.enqueue([delivery.pk])
     return delivery
 
 
@@ -176,16 +175,13 @@ def suspend(subscriber_ids: Iterable[int], reason: str) -> int:
 
 def resend(delivery_ids: Iterable[int]) -> int:
     """Put failed deliveries back in the queue (an editor's decision); return how many."""
-    from tracker.tasks import enqueue
-
     ids = list(
         Delivery.objects.filter(pk__in=list(delivery_ids), state=DeliveryState.FAILED).values_list(
             "pk", flat=True
         )
     )
     Delivery.objects.filter(pk__in=ids).update(state=DeliveryState.PENDING, claim=None)
-    if ids:
-        transaction.on_commit(lambda: enqueue(ids))
+    queue.enqueue(ids)
     return len(ids)
 
 

@@ -27,7 +27,7 @@ from tests.factories import MilestoneFactory
 from tests.redis_process import RedisProcess
 from tests.tracker.smtp_sink import SmtpSink
 from tests.tracker.test_real_worker import ROOT, Worker, wait_for
-from tracker import schedule, tasks
+from tracker import schedule, sending
 from tracker.models import Delivery, DeliveryKind, DeliveryState, DispatchSlot, Subscriber
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
@@ -164,7 +164,7 @@ def test_redis_killed_and_restarted_mid_fan_out_loses_and_repeats_nothing(redis_
             # lost, and its rows wait, pending, for a sweep after LOST_AFTER.
             waiting = Delivery.objects.filter(state=DeliveryState.PENDING)
             assert waiting.exists()
-            waiting.update(created_at=F("created_at") - tasks.LOST_AFTER * 2)
+            waiting.update(created_at=F("created_at") - sending.LOST_AFTER * 2)
             wait_for(worker.answers, what="the worker to reconnect to the restarted Redis")
             worker.app.send_task("tracker.tasks.sweep")
             wait_for(
