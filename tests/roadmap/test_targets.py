@@ -185,13 +185,22 @@ def test_dict_round_trip(target):
     assert Target.from_dict(target.as_dict()) == target
 
 
+MONTHS = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}
+
+
 @given(days, dated_precisions)
 def test_period_containing_holds_the_day_and_is_aligned(day, precision):
     start, end = period_containing(day, precision)
 
     assert start <= day <= end
-    Target(precision, start, end).validate()
-    assert period_containing(start, precision) == period_containing(end, precision)
+    if precision == Precision.DAY:
+        assert start == end == day
+        return
+    months = MONTHS[precision]
+    after = end + datetime.timedelta(days=1)
+    assert start.day == after.day == 1
+    assert start.year == day.year and (start.month - 1) % months == 0
+    assert (after.year - start.year) * 12 + after.month - start.month == months
 
 
 @given(targets(), targets())
