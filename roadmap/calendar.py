@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
+from roadmap.content_language import local
 from roadmap.models import Confidence, Milestone, Status, UpdateKind
 from roadmap.targets import Precision, Qualifier
 
@@ -93,10 +94,10 @@ def build_calendar(milestones, *, name: str) -> bytes:
         event.add("last-modified", milestone.updated_at)
         event.add("dtstart", day)
         event.add("dtend", day + datetime.timedelta(days=1))
-        event.add("summary", f"{milestone.title} ({words})")
+        event.add("summary", f"{local(milestone, 'title')} ({words})")
         event.add("description", "\n".join(description))
         event.add("url", url)
-        event.add("categories", [milestone.workstream.roadmap.title])
+        event.add("categories", [local(milestone.workstream.roadmap, "title")])
         event.add("status", event_status(milestone))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

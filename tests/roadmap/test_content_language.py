@@ -3,7 +3,6 @@ shown, marked, where a record has none."""
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -12,17 +11,9 @@ from rest_framework.test import APIClient
 from roadmap.content_language import text_for
 from roadmap.models import Authority, Jurisdiction, Milestone, Roadmap, Topic, Workstream
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 ZH = {"headers": {"accept-language": "zh-hans"}}
-
-
-@pytest.fixture(autouse=True)
-def demo_loaded():
-    cache.clear()
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    cache.clear()
 
 
 def test_the_chinese_version_is_picked_only_for_a_chinese_reader():
@@ -173,3 +164,11 @@ def test_dashboard_filters_name_their_choices_in_chinese(client):
     assert '<option value="eu-mica">欧盟加密资产市场监管条例（MiCA）</option>' in page
     assert '<option value="SG">新加坡</option>' in page
     assert ">SEC 加密货币工作组: 政策研究</option>" in page
+
+
+def test_calendar_and_feed_name_milestones_in_chinese(client):
+    calendar = client.get(reverse("roadmap:all-ics"), **ZH).content.decode()
+    feed = client.get(reverse("roadmap:all-rss"), **ZH).content.decode()
+
+    assert "SUMMARY:第一阶段成果公开征求意见" in calendar
+    assert "第一阶段成果公开征求意见" in feed
