@@ -4,6 +4,7 @@ A test that needs Redis (or another real server) asks for it through ``require_r
 service it is skipped, saying why, unless ``CI`` is set: then it fails, because CI must run it.
 """
 
+import io
 import os
 
 import pytest
@@ -29,6 +30,18 @@ def require_redis():
     except redis.RedisError as error:
         service_missing(f"Redis at REDIS_URL does not answer: {error}")
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def demo(db):
+    """The demo roadmap, loaded as ``make run`` loads it, on an empty cache left empty after."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    cache.clear()
+    call_command("load_demo_roadmap", stdout=io.StringIO())
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from roadmap.models import Milestone
@@ -21,11 +20,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def _csv(response) -> list[dict]:

@@ -7,7 +7,6 @@ import icalendar
 import pytest
 import vobject
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,16 +16,8 @@ from roadmap.models import Milestone, MilestoneUpdate
 from roadmap.targets import Target
 from tests.factories import MilestoneFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(autouse=True)
-def demo():
-    cache.clear()
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    cache.clear()
 
 
 def slip_the_consultation():

@@ -2,8 +2,6 @@
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -11,15 +9,7 @@ from django.utils import translation
 from config.language import switch_language
 from roadmap.targets import Target
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def demo():
-    cache.clear()
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 @pytest.mark.parametrize(

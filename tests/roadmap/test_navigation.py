@@ -3,7 +3,6 @@ the header, and a page for every public object."""
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from roadmap.models import Authority, Jurisdiction, Milestone, Roadmap, Topic, Workstream
@@ -19,11 +18,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_the_header_links_every_index_page(client, demo):

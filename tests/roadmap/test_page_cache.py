@@ -2,21 +2,11 @@
 entry, and pages with a query are stored only up to an hourly budget."""
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from roadmap import cache as page_cache
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def demo():
-    cache.clear()
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def test_parameters_no_page_reads_share_the_pages_entry(client, django_assert_num_queries):

@@ -5,7 +5,6 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from roadmap import services
@@ -23,11 +22,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @time_machine.travel(TODAY)

@@ -5,7 +5,6 @@ import json
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -13,16 +12,8 @@ from roadmap.api.views import MAX_BODY_BYTES
 from roadmap.models import Milestone, MilestoneUpdate, Workstream
 from tests.benchmarks.datasets import build_roadmap
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 LIST = "/api/v1/milestones/"
-
-
-@pytest.fixture(autouse=True)
-def demo():
-    cache.clear()
-    call_command("load_demo_roadmap", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    cache.clear()
 
 
 @pytest.fixture
