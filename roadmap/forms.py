@@ -11,8 +11,8 @@ from roadmap.selectors import MilestoneFilter
 MAX_SEARCH_LENGTH = 100
 
 
-class NamedChoiceField(forms.ModelChoiceField):
-    """A choice of records, each named by ``name_of`` (in the reader's language)."""
+class NamedChoices:
+    """Name each record of a model choice field by ``name_of`` (in the reader's language)."""
 
     def __init__(self, *args, name_of, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,7 +22,12 @@ class NamedChoiceField(forms.ModelChoiceField):
         return self.name_of(obj)
 
 
-def _workstream_name(workstream: Workstream) -> str:
+class NamedChoiceField(NamedChoices, forms.ModelChoiceField):
+    pass
+
+
+def workstream_name(workstream: Workstream) -> str:
+    """Return the workstream's name after its roadmap's, in the reader's language."""
     return f"{local(workstream.roadmap, 'title')}: {local(workstream, 'title')}"
 
 
@@ -36,7 +41,7 @@ class DashboardFilterForm(forms.Form):
         empty_label=_("All roadmaps"),
     )
     workstream = NamedChoiceField(
-        name_of=_workstream_name,
+        name_of=workstream_name,
         label=_("Workstream"),
         queryset=Workstream.objects.all(),
         required=False,

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from roadmap.content_language import local
+from roadmap.forms import NamedChoices, workstream_name
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
 from tracker.models import DigestFrequency, Weekday, validate_lead_days
 from tracker.services import Follows
@@ -43,29 +45,37 @@ class LeadDaysField(forms.CharField):
         return sorted(days, reverse=True)
 
 
+class NamedMultipleChoiceField(NamedChoices, forms.ModelMultipleChoiceField):
+    pass
+
+
 class PreferencesForm(forms.Form):
     everything = forms.BooleanField(label=_("Everything on every roadmap"), required=False)
-    roadmaps = forms.ModelMultipleChoiceField(
+    roadmaps = NamedMultipleChoiceField(
+        name_of=lambda roadmap: local(roadmap, "title"),
         label=_("Roadmaps"),
         queryset=Roadmap.objects.all(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    workstreams = forms.ModelMultipleChoiceField(
+    workstreams = NamedMultipleChoiceField(
+        name_of=workstream_name,
         label=_("Workstreams"),
         queryset=Workstream.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    jurisdictions = forms.ModelMultipleChoiceField(
+    jurisdictions = NamedMultipleChoiceField(
+        name_of=lambda jurisdiction: local(jurisdiction, "name"),
         label=_("Jurisdictions"),
         queryset=Jurisdiction.objects.all(),
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    milestones = forms.ModelMultipleChoiceField(
+    milestones = NamedMultipleChoiceField(
+        name_of=lambda milestone: local(milestone, "title"),
         label=_("Single milestones"),
         queryset=Milestone.objects.none(),
         to_field_name="slug",
