@@ -37,7 +37,9 @@ class StrictFilterSet(django_filters.FilterSet):
         return super().is_valid()
 
 
-class MilestoneFilter(StrictFilterSet):
+class MilestoneFilterSet(StrictFilterSet):
+    """The milestone list's query parameters (pages filter with ``selectors.MilestoneFilter``)."""
+
     roadmap = django_filters.CharFilter(
         field_name="workstream__roadmap__slug", help_text="Roadmap slug."
     )

@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from roadmap import selectors, services, versions
-from roadmap.api.filters import ChangeFilter, MilestoneFilter
+from roadmap.api.filters import ChangeFilter, MilestoneFilterSet
 from roadmap.api.forecasts import ScorecardSerializer, scorecard_data
 from roadmap.api.serializers import (
     AuthoritySerializer,
@@ -216,7 +216,7 @@ class MilestoneViewSet(
     serializer_class = MilestoneSerializer
     lookup_field = "slug"
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
-    filterset_class = MilestoneFilter
+    filterset_class = MilestoneFilterSet
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["id", "updated_at", "created_at", "title", "progress", "slip_days"]
     http_method_names = ["get", "post", "patch", "head", "options"]
