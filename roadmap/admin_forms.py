@@ -72,15 +72,12 @@ class MilestoneAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             self._refuse_a_stale_copy(cleaned.get("version", ""))
-        old_status = self.instance.status if self.instance.pk else None
         new_status = cleaned.get("status")
-        allowed = (old_status, *Status.allowed_after(old_status)) if old_status else ()
-        if old_status and new_status and new_status not in allowed:
-            self.add_error(
-                "status",
-                _("A milestone that is %(old)s can't become %(new)s.")
-                % {"old": Status(old_status).label, "new": Status(new_status).label},
-            )
+        if self.instance.pk and new_status:
+            try:
+                Status.check_transition(self.instance.status, new_status)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
     def _refuse_a_stale_copy(self, opened: str) -> None:

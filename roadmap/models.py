@@ -244,6 +244,21 @@ class Status(models.TextChoices):
             return []
         return [s for s in cls.values if s != status]
 
+    @classmethod
+    def check_transition(cls, old: str, new: str) -> None:
+        """Raise ``ValidationError`` on the status field if a milestone that is ``old`` may not
+        become ``new``; staying the same is always allowed."""
+        if new != old and new not in cls.allowed_after(old):
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _("A milestone that is %(old)s can't become %(new)s."),
+                        code="transition",
+                        params={"old": cls(old).label, "new": cls(new).label},
+                    )
+                }
+            )
+
 
 class LegalDeadline(models.TextChoices):
     """Whether a law or a court, not the authority's own plan, sets the milestone's date."""

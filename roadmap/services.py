@@ -7,11 +7,12 @@ whichever door it came through.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -59,7 +60,9 @@ def unique_milestone_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """Return a slug for ``title`` that no other milestone has."""
     base = slugify(title, allow_unicode=False)[:100].strip("-") or "milestone"
     slug, number = base, 2
-    taken = Milestone.objects.exclude(pk=exclude_pk)
+    taken = Milestone.objects.all()
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         slug = f"{base}-{number}"
         number += 1
@@ -84,7 +87,7 @@ def milestone_create(
     actual_date: datetime.date | None = None,
     topics: Iterable[Topic] = (),
     sources: Iterable[dict] = (),
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
@@ -161,12 +164,12 @@ def source_add(
 def milestone_record_update(
     *,
     milestone: Milestone,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     note: str = "",
     source: Source | None = None,
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
-    **changes,
+    **changes: Any,
 ) -> Milestone:
     """Apply ``changes`` to the stored milestone and record what they changed.
 
@@ -192,14 +195,7 @@ def milestone_record_update(
         if field in changes:
             setattr(stored, field, changes[field])
     new_status = changes.get("status", stored.status)
-    if new_status != before_status and new_status not in Status.allowed_after(before_status):
-        raise ValidationError(
-            {
-                "status": _("A milestone that is %(old)s can't become %(new)s.")
-                % {"old": Status(before_status).label, "new": Status(new_status).label}
-            },
-            code="transition",
-        )
+    Status.check_transition(before_status, new_status)
     stored.status = new_status
     if "target" in changes:
         stored.target = changes["target"]
@@ -267,10 +263,10 @@ def _check_clock_allows(milestone: Milestone) -> None:
         )
 
 
-def _recompute_clocked(trigger: Milestone, before_status: str, **record) -> None:
+def _recompute_clocked(trigger: Milestone, before_status: str, **record: Any) -> None:
     """Recompute the targets of the open milestones whose clocks count from ``trigger``."""
     if trigger.status == Status.COMPLETED and before_status != Status.COMPLETED:
-        cause = f"Moved because {trigger.title} completed on {trigger.actual_date.isoformat()}."
+        cause = f"Moved because {trigger.title} completed on {trigger.actual_date}."
     elif trigger.status == Status.CANCELLED:
         cause = f"Moved because {trigger.title} was cancelled."
     else:
@@ -278,7 +274,7 @@ def _recompute_clocked(trigger: Milestone, before_status: str, **record) -> None
     dependents = Milestone.objects.filter(clock_terms__trigger=trigger).open().distinct()
     for dependent in dependents.order_by("pk"):
         clock = selectors.milestone_clock(dependent)
-        if not clock.target.same_dates(dependent.target):
+        if clock is not None and not clock.target.same_dates(dependent.target):
             milestone_record_update(milestone=dependent, target=clock.target, note=cause, **record)
 
 
@@ -288,7 +284,7 @@ def milestone_set_clock(
     milestone: Milestone,
     terms: Sequence[clocks.Term],
     combine: str = clocks.Combine.EARLIER,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Milestone:
@@ -341,26 +337,27 @@ _forecasts_deferred: ContextVar[set[int] | None] = ContextVar("forecasts_deferre
 
 
 @contextmanager
-def bulk_changes():
+def bulk_changes() -> Iterator[None]:
     """Within the block, changed milestones are forecast again, and cached pages made stale,
     once at its end rather than at each change: for importers, which change thousands."""
     if _forecasts_deferred.get() is not None:
         yield
         return
     token = _forecasts_deferred.set(set())
+    reset = False
     try:
         with one_bump_for_many_changes():
             yield
-            changed = _forecasts_deferred.get()
+            changed = _forecasts_deferred.get() or set()
             _forecasts_deferred.reset(token)
-            token = None
+            reset = True
             changed_milestones = Milestone.objects.filter(pk__in=changed).select_related(
                 "authority"
             )
             for milestone in changed_milestones.order_by("pk"):
                 forecast_refresh(milestone=milestone)
     finally:
-        if token is not None:
+        if not reset:
             _forecasts_deferred.reset(token)
 
 
@@ -422,7 +419,13 @@ def forecasts_refresh(*, now: datetime.datetime | None = None) -> int:
     return len(rows)
 
 
-def _forecast_row(facts, curves, today, now, previous) -> Forecast:
+def _forecast_row(
+    facts: selectors.ForecastFacts,
+    curves: Mapping[str, forecasting.Curve],
+    today: datetime.date,
+    now: datetime.datetime,
+    previous: Forecast | None,
+) -> Forecast:
     result = forecasting.forecast(
         facts=facts.group[0],
         target_end=facts.target_end,
@@ -432,7 +435,7 @@ def _forecast_row(facts, curves, today, now, previous) -> Forecast:
         curves=curves,
     )
     late = result.p80 is not None and result.p80 > facts.target_end
-    was_late = previous is not None and previous.late_since is not None
+    late_since = previous.late_since if previous is not None else None
     return Forecast(
         milestone_id=facts.milestone,
         p50=result.p50,
@@ -444,7 +447,7 @@ def _forecast_row(facts, curves, today, now, previous) -> Forecast:
         step=result.step,
         slipped=result.slipped,
         aged=result.aged,
-        late_since=(previous.late_since if was_late else now) if late else None,
+        late_since=(late_since or now) if late else None,
         computed_at=now,
     )
 
@@ -453,11 +456,11 @@ def milestone_change_status(
     *,
     milestone: Milestone,
     status: str,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     note: str = "",
     actual_date: datetime.date | None = None,
 ) -> Milestone:
-    changes = {"status": status}
+    changes: dict[str, Any] = {"status": status}
     if actual_date is not None:
         changes["actual_date"] = actual_date
     return milestone_record_update(milestone=milestone, by=by, note=note, **changes)
@@ -467,7 +470,7 @@ def milestone_move_target(
     *,
     milestone: Milestone,
     target: Target,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     note: str = "",
     source: Source | None = None,
 ) -> Milestone:
@@ -477,7 +480,7 @@ def milestone_move_target(
 
 
 def milestone_shift_target(
-    *, milestone: Milestone, days: int, by: AbstractBaseUser | None = None, note: str = ""
+    *, milestone: Milestone, days: int, by: User | None = None, note: str = ""
 ) -> Milestone:
     """Move the target ``days`` later (or earlier if negative), keeping its precision."""
     return milestone_move_target(
@@ -486,7 +489,7 @@ def milestone_shift_target(
 
 
 def milestone_set_progress(
-    *, milestone: Milestone, progress: int, by: AbstractBaseUser | None = None, note: str = ""
+    *, milestone: Milestone, progress: int, by: User | None = None, note: str = ""
 ) -> Milestone:
     return milestone_record_update(milestone=milestone, by=by, note=note, progress=progress)
 
@@ -522,7 +525,15 @@ def milestone_relist(
     return _set_listing(milestone, None, UpdateKind.RELISTED, note, source, at, observed_at)
 
 
-def _set_listing(milestone, dropped_on, kind, note, source, at, observed_at) -> Milestone:
+def _set_listing(
+    milestone: Milestone,
+    dropped_on: datetime.date | None,
+    kind: str,
+    note: str,
+    source: Source | None,
+    at: datetime.datetime | None,
+    observed_at: datetime.datetime | None,
+) -> Milestone:
     at = at or timezone.now()
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if (stored.dropped_on is None) == (dropped_on is None):

@@ -167,3 +167,15 @@ def test_summary_is_rendered_without_script():
     assert "<strong>Bold</strong>" in html
     assert "<script" not in html and "javascript:" not in html and "onclick" not in html
     assert 'href="https://sec.gov"' in html
+
+
+def test_the_status_rule_is_one_rule_with_one_message():
+    Status.check_transition(Status.COMPLETED, Status.COMPLETED)  # staying is always allowed
+    Status.check_transition(Status.PLANNED, Status.DELAYED)
+    with pytest.raises(ValidationError) as error:
+        Status.check_transition(Status.CANCELLED, Status.PLANNED)
+    [field_error] = error.value.error_dict["status"]
+    assert field_error.code == "transition"
+    assert error.value.message_dict == {
+        "status": ["A milestone that is cancelled can't become planned."]
+    }
