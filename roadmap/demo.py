@@ -412,8 +412,7 @@ def _add_chinese_versions() -> None:
     for slug, name in demo_chinese.TOPICS.items():
         _fill(Topic.objects.filter(slug=slug), name_zh_hans=name)
     for slug, (title, summary) in demo_chinese.ROADMAPS.items():
-        roadmap = Roadmap.objects.filter(slug=slug)
-        _fill(roadmap, title_zh_hans=title, summary_zh_hans=summary)
+        _fill(Roadmap.objects.filter(slug=slug), title_zh_hans=title, summary_zh_hans=summary)
     for (roadmap, slug), (title, summary) in demo_chinese.WORKSTREAMS.items():
         workstream = Workstream.objects.filter(roadmap__slug=roadmap, slug=slug)
         _fill(workstream, title_zh_hans=title, summary_zh_hans=summary)
