@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -144,8 +144,33 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Section:
+    """The first ``LIST_LIMIT`` items of a digest's section and how many it had in all, so a
+    subscriber who follows thousands of milestones reads "and N more" and not a 5 MiB email."""
+
+    items: tuple = ()
+    total: int = 0
+
+    @classmethod
+    def capped(cls, items: Iterable) -> Section:
+        items = tuple(items)
+        return cls(items[:LIST_LIMIT], len(items))
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
 class DigestContent:
-    """One digest's sections; equal contents are rendered once."""
+    """One digest's sections, each a ``Section`` (a tuple given is capped into one); equal
+    contents are rendered once."""
 
     language: str
     day: datetime.date
@@ -155,12 +180,19 @@ class DigestContent:
     changed: tuple[Change, ...] = ()
     due_soon: tuple[MilestoneFacts, ...] = ()
     overdue: tuple[MilestoneFacts, ...] = ()
-    more_overdue: int = 0
     reminded_before_slip: tuple[MilestoneFacts, ...] = ()
 
     @property
     def change_count(self) -> int:
-        return len(self.new) + len(self.completed) + len(self.slipped) + len(self.changed)
+        return sum(
+            section.total for section in (self.new, self.completed, self.slipped, self.changed)
+        )
+
+    def __post_init__(self):
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, tuple):
+                object.__setattr__(self, field.name, Section.capped(value))
 
     def is_empty(self) -> bool:
         return self.change_count == 0
@@ -223,18 +255,14 @@ class DigestBuilder:
         return set(rows)
 
     def _due_lists(self, pattern: FollowPattern, today: datetime.date) -> tuple:
-        """(due soon, overdue shown, overdue not shown) for a pattern, worked out once."""
+        """(due soon, overdue) for a pattern, worked out once."""
         key = (pattern, today)
         if key not in self._lists:
             followed = [facts for facts in self.upcoming if pattern.matches(facts)]
             horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
             due = [f for f in followed if today <= f.deadline <= horizon]
             overdue = [f for f in followed if f.deadline < today][::-1]  # most recent first
-            self._lists[key] = (
-                tuple(due[:LIST_LIMIT]),
-                tuple(overdue[:LIST_LIMIT]),
-                max(len(overdue) - LIST_LIMIT, 0),
-            )
+            self._lists[key] = (Section.capped(due), Section.capped(overdue))
         return self._lists[key]
 
     def content(self, delivery: Delivery) -> DigestContent:
@@ -260,7 +288,7 @@ class DigestBuilder:
                     reminded.append(milestone)
             else:
                 sections["changed"].append(change)
-        due_soon, overdue, more_overdue = self._due_lists(pattern, delivery.period)
+        due_soon, overdue = self._due_lists(pattern, delivery.period)
         return DigestContent(
             language=subscriber.language,
             day=delivery.period,
@@ -270,7 +298,6 @@ class DigestBuilder:
             changed=tuple(sections["changed"]),
             due_soon=due_soon,
             overdue=overdue,
-            more_overdue=more_overdue,
             reminded_before_slip=tuple(sorted(set(reminded), key=lambda f: f.title)),
         )
 
