@@ -5,7 +5,9 @@ due within 30 days or overdue, and the follows of its subscribers, in a handful 
 works out each digest in memory. A subscriber's follows are a **FollowPattern**; subscribers with
 the same pattern see the same milestones, so the due and overdue lists are worked out once per
 pattern, and subscribers who would read the same thing (same language, day and followed changes)
-share one ``DigestContent``, rendered once however many of them there are.
+share one ``DigestContent``, rendered once however many of them there are. A followed
+milestone whose forecast's P80 moved past its target's period is told once per crossing: in the
+digest that covers the moment ``Forecast.late_since`` records.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, fields
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
+from roadmap.models import Forecast, Milestone, MilestoneUpdate, Status, UpdateKind
 from roadmap.targets import Target
 from tracker import schedule
 from tracker.models import Delivery, DeliveryKind, DeliveryState, Follow, Subscriber
@@ -144,6 +146,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class LikelyLate:
+    """A followed milestone whose P80 moved past its target's period at ``since``."""
+
+    milestone: MilestoneFacts
+    p80: datetime.date
+    since: datetime.datetime
+
+
+@dataclass(frozen=True)
 class Section:
     """The first ``LIST_LIMIT`` items of a digest's section and how many it had in all, so a
     subscriber who follows thousands of milestones reads "and N more" and not a 5 MiB email."""
@@ -181,11 +192,13 @@ class DigestContent:
     due_soon: tuple[MilestoneFacts, ...] = ()
     overdue: tuple[MilestoneFacts, ...] = ()
     reminded_before_slip: tuple[MilestoneFacts, ...] = ()
+    likely_late: tuple[LikelyLate, ...] = ()
 
     @property
     def change_count(self) -> int:
         return sum(
-            section.total for section in (self.new, self.completed, self.slipped, self.changed)
+            section.total
+            for section in (self.new, self.completed, self.slipped, self.changed, self.likely_late)
         )
 
     def __post_init__(self):
@@ -225,6 +238,21 @@ def _updates_between(start: datetime.datetime, end: datetime.datetime):
     return [(update, _facts_of(update.milestone)) for update in updates]
 
 
+def _late_between(start: datetime.datetime, end: datetime.datetime) -> list[LikelyLate]:
+    """Open, listed milestones whose P80 moved past their target's period in (start, end], in
+    one query."""
+    rows = (
+        Forecast.objects.filter(
+            late_since__gt=start,
+            late_since__lte=end,
+            milestone__in=Milestone.objects.open().listed(),
+        )
+        .order_by("late_since", "milestone_id")
+        .values_list("p80", "late_since", *(f"milestone__{name}" for name in FACT_FIELDS))
+    )
+    return [LikelyLate(MilestoneFacts.from_row(row[2:]), row[0], row[1]) for row in rows]
+
+
 class DigestBuilder:
     """Works out the digests of one batch of deliveries: a few queries, then memory only."""
 
@@ -234,6 +262,7 @@ class DigestBuilder:
         starts = [s.digest_cursor for s in subscribers if s.digest_cursor]
         ends = [d.changes_through for d in deliveries]
         self.updates = _updates_between(min(starts), max(ends)) if starts and ends else []
+        self.late = _late_between(min(starts), max(ends)) if starts and ends else []
         horizon = max(d.period for d in deliveries) + datetime.timedelta(days=DUE_SOON_DAYS)
         self.upcoming = sorted(
             with_deadline_before(horizon).values(), key=lambda f: (f.deadline, f.title)
@@ -288,6 +317,11 @@ class DigestBuilder:
                     reminded.append(milestone)
             else:
                 sections["changed"].append(change)
+        likely_late = tuple(
+            late
+            for late in self.late
+            if start < late.since <= delivery.changes_through and pattern.matches(late.milestone)
+        )
         due_soon, overdue = self._due_lists(pattern, delivery.period)
         return DigestContent(
             language=subscriber.language,
@@ -299,6 +333,7 @@ class DigestBuilder:
             due_soon=due_soon,
             overdue=overdue,
             reminded_before_slip=tuple(sorted(set(reminded), key=lambda f: f.title)),
+            likely_late=likely_late,
         )
 
 

@@ -6,7 +6,7 @@ by writing a ``DispatchSlot`` row. In the slot it finds, per time zone, the loca
 and the subscribers whose hour it is:
 
 - a **digest** is due if their period is (every day, or on their weekday) and something they
-  follow changed since their last digest;
+  follow changed, or its forecast's P80 moved past its target's period, since their last digest;
 - a **reminder** is due for each followed open milestone whose deadline is exactly one of their
   lead times away on their local day. A slip changes the deadline, so the reminder fires again
   for the new date. A lead day missed in the last ``LATE_DAYS`` days (the dispatcher was down, or
@@ -35,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from roadmap.models import Milestone, MilestoneUpdate
+from roadmap.models import Forecast, Milestone, MilestoneUpdate
 from tracker import queue, schedule
 from tracker.content import FollowPattern, MilestoneFacts, facts, follow_patterns
 from tracker.models import (
@@ -77,6 +77,9 @@ class _Reading:
                     MilestoneUpdate.objects.filter(recorded_at__gt=oldest).values_list(
                         "recorded_at", "milestone_id"
                     )
+                )
+                rows += Forecast.objects.filter(late_since__gt=oldest).values_list(
+                    "late_since", "milestone_id"
                 )
                 known = facts(Milestone.objects.filter(pk__in={pk for _at, pk in rows}))
                 self.changes = [(at, known[pk]) for at, pk in rows]
