@@ -35,7 +35,7 @@ def refuse_non_uri(field: str, url: str) -> None:
     """Refuse a URL with a character a URI can't hold: it must be percent-encoded (%3C for <)."""
     if NOT_IN_A_URI.search(url):
         raise ValidationError(
-            {field: _("Percent-encode < > \" { } | \\ ^ and ` in an address (%3C for <).")}
+            {field: _('Percent-encode < > " { } | \\ ^ and ` in an address (%3C for <).')}
         )
 
 
