@@ -4,7 +4,10 @@ The event's UID is stable for the milestone, its SEQUENCE counts the changes rec
 created (so calendar apps replace the old copy), and its summary carries the fuzzy wording. Only a
 day the authority itself published is CONFIRMED; a fuzzy target, or a day that is only reported or
 estimated, is TENTATIVE, and the description's first line says how precise the day is.
-Undated milestones are left out: there is no day to put them on.
+Undated milestones are left out: there is no day to put them on. A feed holds the milestones
+due from a year back to three years ahead, and at most ``CALENDAR_LIMIT`` of them nearest today
+(three quarters of the room for what is ahead, the rest for the past year), so a full agenda
+import stays a file a calendar app can read.
 """
 
 import datetime
@@ -13,6 +16,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
@@ -20,14 +24,29 @@ from roadmap.content_language import local
 from roadmap.models import Confidence, Milestone, Status, UpdateKind
 from roadmap.targets import Precision, Qualifier
 
+CALENDAR_PAST = datetime.timedelta(days=365)
+CALENDAR_AHEAD = datetime.timedelta(days=3 * 365)
+CALENDAR_LIMIT = 500
 
-def calendar_milestones(**lookups):
-    """Dated milestones matching ``lookups``, each with ``changes``: its recorded changes."""
-    return (
+
+def calendar_milestones(**lookups) -> list[Milestone]:
+    """Dated milestones matching ``lookups`` in the calendar's window, nearest today first, each
+    with ``changes``: its recorded changes."""
+    today = timezone.localdate()
+    dated = (
         selectors.milestones()
-        .filter(target_end__isnull=False, **lookups)
+        .filter(
+            target_end__gte=today - CALENDAR_PAST,
+            target_end__lte=today + CALENDAR_AHEAD,
+            **lookups,
+        )
         .annotate(changes=Count("updates", filter=Q(updates__kind__in=UpdateKind.news_values())))
     )
+    past = dated.filter(target_end__lt=today).order_by("-target_end", "pk")
+    ahead = dated.filter(target_end__gte=today).order_by("target_end", "pk")
+    shown_ahead = list(ahead[: CALENDAR_LIMIT - CALENDAR_LIMIT // 4])
+    shown_past = list(past[: CALENDAR_LIMIT - len(shown_ahead)])
+    return [*reversed(shown_past), *shown_ahead]
 
 
 def event_day(milestone: Milestone) -> datetime.date:
