@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.content_language import local
@@ -17,6 +18,7 @@ from tracker.models import DigestFrequency, Weekday, validate_lead_days
 from tracker.services import Follows
 
 DEFAULT_REMINDERS = [30, 7, 1]
+WORKSTREAMS_FOUND = 50
 
 
 def _timezone_choices():
@@ -62,7 +64,7 @@ class PreferencesForm(forms.Form):
     workstreams = NamedMultipleChoiceField(
         name_of=workstream_name,
         label=_("Workstreams"),
-        queryset=Workstream.objects.all(),
+        queryset=Workstream.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -113,15 +115,24 @@ class PreferencesForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, find: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        # Single milestones are picked on their pages: list only the ones asked for, but accept
-        # any milestone that exists.
-        if self.is_bound:
-            wanted = self.data.getlist("milestones") if hasattr(self.data, "getlist") else []
-        else:
-            wanted = [getattr(item, "slug", item) for item in self.initial.get("milestones", [])]
+        # Single milestones are picked on their pages, and workstreams (thousands after an
+        # agenda import) found by name: list only the ones chosen or found, but accept any that
+        # exists.
+        wanted = self._chosen("milestones", "slug")
         self.fields["milestones"].queryset = Milestone.objects.filter(slug__in=wanted[:200])
+        chosen = [pk for pk in map(str, self._chosen("workstreams", "pk")) if pk.isdigit()]
+        self.fields["workstreams"].queryset = (
+            Workstream.objects.select_related("roadmap")
+            .filter(pk__in=[*chosen[:200], *find_workstreams(find)])
+            .order_by("roadmap__title", "title")
+        )
+
+    def _chosen(self, name: str, key: str) -> list:
+        if self.is_bound:
+            return self.data.getlist(name) if hasattr(self.data, "getlist") else []
+        return [getattr(item, key, item) for item in self.initial.get(name, [])]
 
     def clean_add_milestone(self) -> Milestone | None:
         """The milestone whose page address (or short name, the end of it) was pasted."""
@@ -177,6 +188,34 @@ class PreferencesForm(forms.Form):
     def preferences(self) -> dict:
         names = ("digest_frequency", "digest_weekday", "reminder_days", "timezone", "send_hour")
         return {name: self.cleaned_data[name] for name in (*names, "language")}
+
+
+def find_workstreams(text: str) -> list[int]:
+    """The ids of the first workstreams whose name, or their roadmap's, contains ``text``."""
+    if not text:
+        return []
+    names = Q()
+    for field in ("title", "title_zh_hans", "roadmap__title", "roadmap__title_zh_hans"):
+        names |= Q(**{f"{field}__icontains": text})
+    found = Workstream.objects.filter(names).order_by("roadmap__title", "title")
+    return list(found.values_list("pk", flat=True)[:WORKSTREAMS_FOUND])
+
+
+class WorkstreamSearchForm(forms.Form):
+    """The picker's search box: a GET form, so finding workstreams needs no JavaScript."""
+
+    find = forms.CharField(
+        label=_("Find workstreams to follow"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Type part of a workstream's or roadmap's name, then Find: they are listed "
+            "under Workstreams to tick."
+        ),
+    )
+
+    def text(self) -> str:
+        return self.cleaned_data["find"].strip() if self.is_valid() else ""
 
 
 class SubscribeForm(PreferencesForm):

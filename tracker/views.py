@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from config.clients import client_address
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
 from tracker import ratelimit, services, tokens
-from tracker.forms import PreferencesForm, SubscribeForm
+from tracker.forms import PreferencesForm, SubscribeForm, WorkstreamSearchForm
 from tracker.models import Subscriber
 
 
@@ -54,6 +54,7 @@ def subscribe_allowed(request, email: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     status = 200
+    search = WorkstreamSearchForm(request.GET)
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if form.is_valid():
@@ -70,9 +71,12 @@ def subscribe(request):
             status = 400
     else:
         form = SubscribeForm(
-            initial={**_initial_follows(request.GET), "language": translation.get_language()}
+            initial={**_initial_follows(request.GET), "language": translation.get_language()},
+            find=search.text(),
         )
-    return render(request, "tracker/subscribe.html", {"form": form}, status=status)
+    return render(
+        request, "tracker/subscribe.html", {"form": form, "search": search}, status=status
+    )
 
 
 def subscribe_sent(request):
@@ -115,6 +119,7 @@ def manage(request, token):
     except tokens.BadToken as error:
         return _bad_link(request, error)
     status = 200
+    search = WorkstreamSearchForm(request.GET)
     if request.method == "POST" and request.POST.get("action") == "resubscribe":
         services.request_confirmation(subscriber)
         return redirect("tracker:subscribe-sent")
@@ -128,11 +133,11 @@ def manage(request, token):
             return redirect(request.path)
         status = 400
     else:
-        form = PreferencesForm(initial=_preferences_initial(subscriber))
+        form = PreferencesForm(initial=_preferences_initial(subscriber), find=search.text())
     return render(
         request,
         "tracker/manage.html",
-        {"form": form, "subscriber": subscriber, "token": token},
+        {"form": form, "search": search, "subscriber": subscriber, "token": token},
         status=status,
     )
 

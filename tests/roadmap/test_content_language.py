@@ -179,7 +179,7 @@ def test_calendar_and_feed_name_milestones_in_chinese(client):
 
 
 def test_subscribe_form_names_what_to_follow_in_chinese(client):
-    page = client.get(reverse("tracker:subscribe"), **ZH).content.decode()
+    page = client.get(reverse("tracker:subscribe"), {"find": "政策"}, **ZH).content.decode()
 
     assert "欧盟加密资产市场监管条例（MiCA）" in page
     assert "SEC 加密货币工作组: 政策研究" in page
