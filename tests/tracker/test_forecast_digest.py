@@ -6,14 +6,17 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import formats, translation
+from django.db.models import F
+from django.utils import formats, timezone, translation
 
 from roadmap import services
 from roadmap.forecasts.tasks import forecasts_refresh
 from roadmap.models import Forecast
 from roadmap.targets import Target
-from tests.factories import AuthorityFactory, WorkstreamFactory
+from tests.factories import AuthorityFactory, MilestoneFactory, WorkstreamFactory
 from tests.roadmap.forecasts.test_forecasts import TODAY, completed_history
+from tracker import sending
+from tracker.models import Delivery, DeliveryKind
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,32 @@ def test_a_crossing_alone_makes_a_digest_due(make_subscriber, django_capture_on_
         sent = digests_for(reader, callbacks=django_capture_on_commit_callbacks)
     assert "Final rule on custody: 80% likely by" in sent[reader.email].body
     assert "New milestones" not in sent[reader.email].body
+
+
+def test_likely_late_milestones_add_one_query_per_batch_not_per_subscriber(
+    make_subscriber, django_assert_max_num_queries
+):
+    now = timezone.now()
+    with time_machine.travel(now - datetime.timedelta(hours=1), tick=False):
+        people = [make_subscriber(email=f"reader{n}@example.com") for n in range(30)]
+    Delivery.objects.filter(kind=DeliveryKind.CONFIRMATION).delete()
+    late = MilestoneFactory.create_batch(5)
+    Forecast.objects.filter(milestone__in=late).update(  # as a refresh that found them late
+        p50=F("target_end"), p80=F("target_end") + datetime.timedelta(days=90), late_since=now
+    )
+    ids = [
+        Delivery.objects.create(
+            subscriber=person,
+            kind=DeliveryKind.DIGEST,
+            key=f"digest:{now.date().isoformat()}",
+            period=now.date(),
+            changes_through=now,
+        ).pk
+        for person in people
+    ]
+    mail.outbox.clear()
+    with django_assert_max_num_queries(8):
+        outcome = sending.send_claimed(sending.claim(ids))
+    assert len(outcome.sent) == 30
+    assert len(mail.outbox) == 30
+    assert all(message.body.count(": 80% likely by ") == 5 for message in mail.outbox)
