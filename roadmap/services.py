@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -69,8 +70,17 @@ def unique_milestone_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-@transaction.atomic
-def milestone_create(
+@dataclass
+class _NewMilestone:
+    """A milestone built and checked, with its sources and first history entry, none saved."""
+
+    milestone: Milestone
+    topics: list[Topic]
+    sources: list[Source]
+    created: MilestoneUpdate
+
+
+def _new_milestone(
     *,
     workstream: Workstream,
     authority: Authority,
@@ -91,12 +101,7 @@ def milestone_create(
     note: str = "",
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
-) -> Milestone:
-    """Create a milestone with its sources and the first entry of its history.
-
-    ``observed_at`` is when its source published it (an agenda edition's date, a document's
-    publication date); it defaults to the time of recording.
-    """
+) -> _NewMilestone:
     at = at or timezone.now()
     if status == Status.COMPLETED:
         actual_date = actual_date or timezone.localdate(at)
@@ -123,25 +128,75 @@ def milestone_create(
     # clean() gives the constraints' messages; asking the database to check each CheckConstraint
     # again costs a query apiece (most of an import's time), and it enforces them on save anyway.
     milestone.full_clean(validate_constraints=False)
-    milestone.save()
-    milestone.topics.set(topics)
-    created_sources = [
-        source_add(milestone=milestone, **source_fields) for source_fields in sources
-    ]
-    MilestoneUpdate.objects.create(
+    built_sources = []
+    for fields in sources:
+        source = Source(milestone=milestone, **fields)
+        source.full_clean(exclude=["milestone"])
+        built_sources.append(source)
+    created = MilestoneUpdate(
         milestone=milestone,
         kind=UpdateKind.CREATED,
         recorded_at=at,
         observed_at=observed_at or at,
         recorded_by=by,
-        source=created_sources[0] if created_sources else None,
         note=note,
         new_status=milestone.status,
         new_target=milestone.target.as_dict(),
         new_progress=milestone.progress,
     )
-    forecast_refresh(milestone=milestone)
-    return milestone
+    return _NewMilestone(milestone, list(topics), built_sources, created)
+
+
+@transaction.atomic
+def milestone_create(**fields: Any) -> Milestone:
+    """Create a milestone with its sources and the first entry of its history.
+
+    ``fields`` are the milestone's (workstream, authority, title, slug, summary, status,
+    progress, confidence, legal_deadline, target, actual_date, the Chinese title and summary),
+    its ``topics``, its ``sources`` (dicts of Source fields), and who recorded it (``by``),
+    why (``note``), when (``at``) and when its source published it (``observed_at``, which
+    defaults to the time of recording).
+    """
+    new = _new_milestone(**fields)
+    new.milestone.save()
+    new.milestone.topics.set(new.topics)
+    for source in new.sources:
+        source.milestone = new.milestone
+        source.save()
+    new.created.milestone = new.milestone
+    new.created.source = new.sources[0] if new.sources else None
+    new.created.save()
+    forecast_refresh(milestone=new.milestone)
+    return new.milestone
+
+
+@transaction.atomic
+def milestones_create(*, milestones: Sequence[Mapping[str, Any]]) -> list[Milestone]:
+    """Create many milestones at once (``milestones``: each one's ``milestone_create`` fields),
+    with the same rows ``milestone_create`` writes, in a few statements: for importers."""
+    built = [_new_milestone(**fields) for fields in milestones]
+    if not built:
+        return []
+    Milestone.objects.bulk_create([new.milestone for new in built])
+    Milestone.topics.through.objects.bulk_create(
+        [
+            Milestone.topics.through(milestone_id=new.milestone.pk, topic_id=topic.pk)
+            for new in built
+            for topic in new.topics
+        ]
+    )
+    for new in built:
+        for source in new.sources:
+            source.milestone = new.milestone
+    Source.objects.bulk_create([source for new in built for source in new.sources])
+    for new in built:
+        new.created.milestone = new.milestone
+        new.created.source = new.sources[0] if new.sources else None
+    MilestoneUpdate.objects.bulk_create([new.created for new in built])
+    bump_content_version()  # bulk_create sends no save signal
+    for new in built:
+        forecast_refresh(milestone=new.milestone)
+    return [new.milestone for new in built]
 
 
 def source_add(

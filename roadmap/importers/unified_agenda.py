@@ -300,6 +300,8 @@ class _Importer:
         self._agencies: dict[Agency, Authority] = {}
         self._known: dict[str, AgendaRule] = {}
         self._existing: dict[int, dict[str, Milestone]] = {}
+        self._to_create: list[dict] = []  # new milestones, written together by ``flush``
+        self._rins_to_create: set[str] = set()
 
     @property
     def roadmap(self):
@@ -329,9 +331,15 @@ class _Importer:
             )
         return self._agencies[agency]
 
+    def flush(self) -> None:
+        """Write the new milestones of the rules read so far, in a few statements."""
+        services.milestones_create(milestones=self._to_create)
+        self._to_create, self._rins_to_create = [], set()
+
     def read_ahead(self, rules: list[Rule]) -> None:
         """Load in two queries what a run of rules would look up one by one: the rules already
-        imported, and their milestones."""
+        imported, and their milestones. (The previous run's new milestones are written first.)"""
+        self.flush()
         known = AgendaRule.objects.filter(rin__in=[rule.rin for rule in rules])
         self._known = {agenda.rin: agenda for agenda in known.select_related("workstream")}
         self._existing = {agenda.workstream_id: {} for agenda in self._known.values()}
@@ -339,6 +347,9 @@ class _Importer:
             self._existing[milestone.workstream_id][milestone.slug] = milestone
 
     def rule(self, rule: Rule) -> None:
+        if rule.rin in self._rins_to_create:
+            self.flush()  # the file names this rule twice: its first milestones must be read
+        self._rins_to_create.add(rule.rin)
         known = self._known.get(rule.rin)
         if known is None:  # not read ahead (or imported earlier in this file)
             known = AgendaRule.objects.filter(rin=rule.rin).select_related("workstream").first()
@@ -448,20 +459,22 @@ class _Importer:
         if milestone is None:
             self.gate.check("add", Milestone, label)
             sources = [source] + ([_citation_source(step.citation)] if cited else [])
-            services.milestone_create(
-                workstream=workstream,
-                authority=agency,
-                title=title,
-                slug=slug,
-                summary=self.summary(rule, step, reported),
-                status=Status.COMPLETED if done else Status.PLANNED,
-                confidence=Confidence.REPORTED if reported else Confidence.OFFICIAL,
-                legal_deadline=step.legal,
-                target=step.target,
-                actual_date=actual,
-                sources=sources,
-                note=f"Imported from the Unified Agenda, {name} edition ({rule.edition}).",
-                observed_at=published_at(rule.edition_start),
+            self._to_create.append(
+                {
+                    "workstream": workstream,
+                    "authority": agency,
+                    "title": title,
+                    "slug": slug,
+                    "summary": self.summary(rule, step, reported),
+                    "status": Status.COMPLETED if done else Status.PLANNED,
+                    "confidence": Confidence.REPORTED if reported else Confidence.OFFICIAL,
+                    "legal_deadline": step.legal,
+                    "target": step.target,
+                    "actual_date": actual,
+                    "sources": sources,
+                    "note": f"Imported from the Unified Agenda, {name} edition ({rule.edition}).",
+                    "observed_at": published_at(rule.edition_start),
+                }
             )
             self.report.created.append(label + (" reported done" if reported else ""))
             return
@@ -612,6 +625,7 @@ def import_unified_agenda(
                     report.skipped += 1
                     continue
                 importer.rule(rule)
+            importer.flush()
             if len(editions) == 1 and not filtered and not report.rejected:
                 importer.drop_unlisted_rules(editions.pop(), agency_codes, rins)
             if report.older:

@@ -171,3 +171,70 @@ def test_describe_says_what_changed():
     assert update.describe() == (
         "status planned → delayed; target Q2 2025 → Q3 2025 (+92 days); progress 0% → 20%"
     )
+
+
+def _rows_of(milestone):
+    """What creating ``milestone`` wrote, without ids and the moment it was written."""
+    skip = {"id", "milestone", "created_at", "updated_at", "recorded_at", "source"}
+
+    def values(instance):
+        return {
+            field.attname: getattr(instance, field.attname)
+            for field in instance._meta.concrete_fields
+            if field.name not in skip and field.attname not in {"slug", "milestone_id"}
+        }
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    update = stored.updates.get()
+    return (
+        values(stored),
+        sorted(tuple(sorted(values(s).items())) for s in stored.sources.all()),
+        sorted(values(update).items()),
+        update.source.title if update.source else None,
+        sorted(stored.topics.values_list("slug", flat=True)),
+        stored.forecast is not None if hasattr(stored, "forecast") else None,
+    )
+
+
+def test_creating_many_writes_the_same_rows_as_creating_one_at_a_time():
+    from roadmap.models import Topic
+    from tests.factories import AuthorityFactory, WorkstreamFactory
+
+    workstream, authority = WorkstreamFactory(), AuthorityFactory()
+    topic = Topic.objects.create(name="Stablecoins", slug="stablecoins")
+    published = datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC)
+    specs = [
+        {
+            "title": "NPRM: custody",
+            "target": Target.parse("November 2026"),
+            "sources": [
+                {"title": "Agenda", "publisher": "reginfo.gov", "url": "https://a.example/"}
+            ],
+            "note": "Imported.",
+            "observed_at": published,
+            "topics": [topic],
+        },
+        {
+            "title": "Final rule: custody",
+            "status": Status.COMPLETED,
+            "actual_date": datetime.date(2025, 3, 15),
+            "target": Target.on_day(datetime.date(2025, 3, 15)),
+            "legal_deadline": "statutory",
+            "sources": [
+                {"title": "Agenda", "publisher": "reginfo.gov"},
+                {"title": "90 FR 12345", "publisher": "Federal Register"},
+            ],
+        },
+        {"title": "Undated step", "summary": "No date yet."},
+    ]
+    common = {"workstream": workstream, "authority": authority}
+    clock = time_machine.travel(datetime.datetime(2026, 11, 25, 9, tzinfo=datetime.UTC), tick=False)
+    clock.start()
+    one_by_one = [
+        services.milestone_create(slug=f"one-{n}", **common, **spec) for n, spec in enumerate(specs)
+    ]
+    together = services.milestones_create(
+        milestones=[{"slug": f"many-{n}", **common, **spec} for n, spec in enumerate(specs)]
+    )
+    clock.stop()
+    assert [_rows_of(m) for m in together] == [_rows_of(m) for m in one_by_one]
