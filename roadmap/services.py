@@ -101,6 +101,7 @@ def _new_milestone(
     note: str = "",
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
+    check_slug: bool = True,
 ) -> _NewMilestone:
     at = at or timezone.now()
     if status == Status.COMPLETED:
@@ -127,7 +128,12 @@ def _new_milestone(
         milestone.baseline = milestone.target.as_dict()
     # clean() gives the constraints' messages; asking the database to check each CheckConstraint
     # again costs a query apiece (most of an import's time), and it enforces them on save anyway.
-    milestone.full_clean(validate_constraints=False)
+    # The workstream and authority are stored objects: no query needs to say they exist.
+    milestone.full_clean(
+        exclude=["workstream", "authority"],
+        validate_unique=check_slug,
+        validate_constraints=False,
+    )
     built_sources = []
     for fields in sources:
         source = Source(milestone=milestone, **fields)
@@ -173,8 +179,9 @@ def milestone_create(**fields: Any) -> Milestone:
 @transaction.atomic
 def milestones_create(*, milestones: Sequence[Mapping[str, Any]]) -> list[Milestone]:
     """Create many milestones at once (``milestones``: each one's ``milestone_create`` fields),
-    with the same rows ``milestone_create`` writes, in a few statements: for importers."""
-    built = [_new_milestone(**fields) for fields in milestones]
+    with the same rows ``milestone_create`` writes, in a few statements: for importers. Their
+    slugs must be free; the database refuses a taken one (no query per slug asks first)."""
+    built = [_new_milestone(**fields, check_slug=False) for fields in milestones]
     if not built:
         return []
     Milestone.objects.bulk_create([new.milestone for new in built])
@@ -275,9 +282,10 @@ def milestone_record_update(
     if stored.baseline is None and stored.target.is_dated:
         stored.baseline = stored.target.as_dict()
 
-    stored.full_clean(
-        exclude=["slug"] if "slug" not in changes else None, validate_constraints=False
-    )
+    # The workstream and authority are stored objects (see _new_milestone); the constraints are
+    # the database's to enforce.
+    exclude = ["workstream", "authority"] + ([] if "slug" in changes else ["slug"])
+    stored.full_clean(exclude=exclude, validate_constraints=False)
     tracked = status_changed or target_changed or progress_changed
     if not (tracked or note or any(f in changes for f in DESCRIPTIVE_FIELDS)):
         return stored
@@ -388,6 +396,8 @@ def milestone_set_clock(
     )
 
 
+# Past this many changed milestones, a bulk change refreshes every forecast in one pass.
+REFRESH_ALL_AFTER = 1000
 _forecasts_deferred: ContextVar[set[int] | None] = ContextVar("forecasts_deferred", default=None)
 
 
@@ -406,6 +416,9 @@ def bulk_changes() -> Iterator[None]:
             changed = _forecasts_deferred.get() or set()
             _forecasts_deferred.reset(token)
             reset = True
+            if len(changed) > REFRESH_ALL_AFTER:
+                forecasts_refresh()  # one pass over all history beats thousands of single ones
+                return
             changed_milestones = Milestone.objects.filter(pk__in=changed).select_related(
                 "authority"
             )

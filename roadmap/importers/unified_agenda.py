@@ -299,6 +299,8 @@ class _Importer:
         self._roadmap = None
         self._agencies: dict[Agency, Authority] = {}
         self._known: dict[str, AgendaRule] = {}
+        self._not_imported: set[str] = set()
+        self._unlinked: dict[str, Workstream] = {}
         self._existing: dict[int, dict[str, Milestone]] = {}
         self._to_create: list[dict] = []  # new milestones, written together by ``flush``
         self._rins_to_create: set[str] = set()
@@ -340,18 +342,25 @@ class _Importer:
         """Load in two queries what a run of rules would look up one by one: the rules already
         imported, and their milestones. (The previous run's new milestones are written first.)"""
         self.flush()
-        known = AgendaRule.objects.filter(rin__in=[rule.rin for rule in rules])
+        rins = {rule.rin for rule in rules}
+        known = AgendaRule.objects.filter(rin__in=rins)
         self._known = {agenda.rin: agenda for agenda in known.select_related("workstream")}
+        self._not_imported = rins - set(self._known)
         self._existing = {agenda.workstream_id: {} for agenda in self._known.values()}
         for milestone in Milestone.objects.filter(workstream_id__in=list(self._existing)):
             self._existing[milestone.workstream_id][milestone.slug] = milestone
+        # Workstreams of rules imported before their agenda rule was kept (older imports).
+        slugs = [rin.lower() for rin in self._not_imported]
+        older = Workstream.objects.filter(roadmap__slug=ROADMAP_SLUG, slug__in=slugs)
+        self._unlinked = {workstream.slug: workstream for workstream in older}
 
     def rule(self, rule: Rule) -> None:
-        if rule.rin in self._rins_to_create:
+        again = rule.rin in self._rins_to_create
+        if again:
             self.flush()  # the file names this rule twice: its first milestones must be read
         self._rins_to_create.add(rule.rin)
-        known = self._known.get(rule.rin)
-        if known is None:  # not read ahead (or imported earlier in this file)
+        known = self._known.pop(rule.rin, None)
+        if known is None and (again or rule.rin not in self._not_imported):
             known = AgendaRule.objects.filter(rin=rule.rin).select_related("workstream").first()
         if known is not None and known.edition > rule.edition:
             self.report.older += 1
@@ -360,7 +369,6 @@ class _Importer:
         agency = self.agency(rule.agency, parent)
         workstream = self.workstream(rule, known)
         existing = self._existing.pop(workstream.pk, None)  # what follows may change them
-        self._known.pop(rule.rin, None)
         if existing is None:
             existing = {m.slug: m for m in Milestone.objects.filter(workstream=workstream)}
         source = {
@@ -396,9 +404,11 @@ class _Importer:
     def workstream(self, rule: Rule, known: AgendaRule | None) -> Workstream:
         title = f"{rule.rin}: {rule.title}"[:200]
         if known is None:
-            workstream = Workstream.objects.filter(
-                roadmap=self.roadmap, slug=rule.rin.lower()
-            ).first()
+            workstream = self._unlinked.pop(rule.rin.lower(), None)
+            if workstream is None and rule.rin not in self._not_imported:
+                workstream = Workstream.objects.filter(
+                    roadmap=self.roadmap, slug=rule.rin.lower()
+                ).first()
             if workstream is None:
                 self.gate.check("add", Workstream, title)
                 workstream = Workstream.objects.create(
