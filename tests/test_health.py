@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from config.celery import app as celery_app
 from tests.redis_process import RedisProcess
@@ -21,6 +21,17 @@ REMOTE = {"REMOTE_ADDR": "203.0.113.5"}
 def unreachable_broker(monkeypatch):
     # Nothing listens on port 1: a real refused connection, not a mock.
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+
+
+@pytest.fixture(autouse=True)
+def beat_schedule():
+    """The schedule's rows, as the migrations write them: a test that flushed the database (a
+    transactional one) takes them away with everything else."""
+    every_five, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.get_or_create(
+        name="Dispatch digests and reminders",
+        defaults={"task": "tracker.tasks.dispatch", "interval": every_five},
+    )
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ import pytest
 import schemathesis
 import yaml
 from django.contrib.auth.models import Permission, User
+from django.core import signals
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
@@ -91,15 +93,16 @@ valid_requests.auth()(EditorToken)
 invalid_requests.auth()(EditorToken)
 
 
+def _keep_the_connection_open() -> None:
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+
+
 @pytest.fixture
 def one_connection():
     """Keep the test's database connection open across the requests, as Django's test client
     does: the WSGI app otherwise closes it at the end of each request."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    _keep_the_connection_open()
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
@@ -150,6 +153,7 @@ class Editor:
         if "If-Match" in (case.headers or {}) and "slug" in (case.path_parameters or {}):
             slug = case.path_parameters["slug"]
             read = Client().get(f"/api/v1/milestones/{slug}/", HTTP_HOST="localhost")
+            _keep_the_connection_open()  # the test client reconnects Django's closing handler
             case.headers["If-Match"] = read.get("ETag", "*")
         if isinstance(case.body, dict):
             for name in ("workstream", "authority"):
