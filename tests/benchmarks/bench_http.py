@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from common import RESULTS, ROOT, row, setup_django, throwaway_database, write_report
@@ -62,8 +63,10 @@ def serve(url: str, port: int) -> subprocess.Popen:
     )  # fmt: skip
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5)
             return server
+        except urllib.error.HTTPError:
+            return server  # it answers: a 503 only says no Celery worker or beat runs beside it
         except OSError:
             time.sleep(0.2)
     server.kill()
