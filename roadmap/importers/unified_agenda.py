@@ -153,6 +153,20 @@ class Rule:
         return datetime.date(int(self.edition[:4]), int(self.edition[4:6]), 1)
 
     @property
+    def published(self) -> datetime.datetime:
+        """When the edition that says this was published: the start of its month."""
+        return published_at(self.edition_start)
+
+    @property
+    def source(self) -> dict:
+        """The rule's page in its edition, as the source every change it brings cites."""
+        return {
+            "title": f"Unified Agenda, {edition_name(self.edition)} edition ({self.edition})",
+            "publisher": "reginfo.gov",
+            "url": RULE_URL.format(edition=self.edition, rin=self.rin),
+        }
+
+    @property
     def identity_problem(self) -> str:
         """Why this rule can't be imported at all, or ""."""
         if not _RIN.match(self.rin):
@@ -371,20 +385,15 @@ class _Importer:
         existing = self._existing.pop(workstream.pk, None)  # what follows may change them
         if existing is None:
             existing = {m.slug: m for m in Milestone.objects.filter(workstream=workstream)}
-        source = {
-            "title": f"Unified Agenda, {edition_name(rule.edition)} edition ({rule.edition})",
-            "publisher": "reginfo.gov",
-            "url": RULE_URL.format(edition=rule.edition, rin=rule.rin),
-        }
         self.meet_deadlines(rule)
         seen: dict[str, int] = {}
         for step in rule.steps:
             base = slugify(step.action)[:60] or "step"
             seen[base] = seen.get(base, 0) + 1
             slug = f"ua-{rule.rin.lower()}-{base}" + (f"-{seen[base]}" if seen[base] > 1 else "")
-            self.step(rule, step, existing.pop(slug, None), slug, workstream, agency, source)
+            self.step(rule, step, existing.pop(slug, None), slug, workstream, agency)
         if known is not None and not rule.skipped_rows:
-            self.drop(rule, [m for m in existing.values() if m.slug.startswith("ua-")], source)
+            self.drop(rule, [m for m in existing.values() if m.slug.startswith("ua-")])
         self.describe(rule, known, workstream, agency)
 
     @staticmethod
@@ -450,7 +459,7 @@ class _Importer:
             known.save(update_fields=changed)
             self.report.confirmed += 1
 
-    def step(self, rule: Rule, step: Step, milestone, slug, workstream, agency, source) -> None:
+    def step(self, rule: Rule, step: Step, milestone, slug, workstream, agency) -> None:
         cited = bool(step.citation)
         reported = (
             not cited
@@ -468,7 +477,7 @@ class _Importer:
         name = edition_name(rule.edition)
         if milestone is None:
             self.gate.check("add", Milestone, label)
-            sources = [source] + ([_citation_source(step.citation)] if cited else [])
+            sources = [rule.source] + ([_citation_source(step.citation)] if cited else [])
             self._to_create.append(
                 {
                     "workstream": workstream,
@@ -483,19 +492,19 @@ class _Importer:
                     "actual_date": actual,
                     "sources": sources,
                     "note": f"Imported from the Unified Agenda, {name} edition ({rule.edition}).",
-                    "observed_at": published_at(rule.edition_start),
+                    "observed_at": rule.published,
                 }
             )
             self.report.created.append(label + (" reported done" if reported else ""))
             return
         if milestone.dropped_on is not None:
             self.gate.check("change", Milestone, milestone.title)
-            added = services.source_add(milestone=milestone, **source)
+            added = services.source_add(milestone=milestone, **rule.source)
             services.milestone_relist(
                 milestone=milestone,
                 note=f"Listed again in the {name} edition.",
                 source=added,
-                observed_at=published_at(rule.edition_start),
+                observed_at=rule.published,
             )
             self.report.changed.append(f"{rule.rin} {step.action}: listed again")
         changes, what = {}, []
@@ -529,8 +538,7 @@ class _Importer:
             note += f" Rule title corrected: “{milestone.title}” → “{title}”."
         if cited and changes.get("status"):
             services.source_add(milestone=milestone, **_citation_source(step.citation))
-        observed = published_at(rule.edition_start)
-        record_with_source(self.gate, milestone, source, note, observed, **changes)
+        record_with_source(self.gate, milestone, rule.source, note, rule.published, **changes)
         self.report.changed.append(f"{rule.rin} {step.action}: {'; '.join(what)}")
 
     @staticmethod
@@ -546,20 +554,20 @@ class _Importer:
             )
         return step.description
 
-    def drop(self, rule: Rule, unseen: list[Milestone], source: dict, why: str = "") -> None:
+    def drop(self, rule: Rule, unseen: list[Milestone], why: str = "") -> None:
         """Record that the open rows the edition no longer lists were dropped from the agenda."""
         name = edition_name(rule.edition)
         for milestone in unseen:
             if milestone.dropped_on is not None or milestone.status in Status.final_values():
                 continue
             self.gate.check("change", Milestone, milestone.title)
-            added = services.source_add(milestone=milestone, **source)
+            added = services.source_add(milestone=milestone, **rule.source)
             services.milestone_drop(
                 milestone=milestone,
                 on=rule.edition_start,
                 note=f"Dropped from the agenda in the {name} edition{why}.",
                 source=added,
-                observed_at=published_at(rule.edition_start),
+                observed_at=rule.published,
             )
             self.report.changed.append(f"{milestone.title}: dropped from the {name} edition")
 
@@ -573,13 +581,8 @@ class _Importer:
         )
         for agenda_rule in gone.iterator():
             rule = Rule(agenda_rule.rin, edition, Agency("", "", ""), None, "", "", "", "")
-            source = {
-                "title": f"Unified Agenda, {edition_name(edition)} edition ({edition})",
-                "publisher": "reginfo.gov",
-                "url": RULE_URL.format(edition=edition, rin=agenda_rule.rin),
-            }
             milestones = Milestone.objects.filter(workstream=agenda_rule.workstream)
-            self.drop(rule, list(milestones), source, " (the rule is no longer listed)")
+            self.drop(rule, list(milestones), " (the rule is no longer listed)")
 
 
 def _read_ahead(importer: _Importer, rules: Iterator[Rule]) -> Iterator[Rule]:
