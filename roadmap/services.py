@@ -409,24 +409,18 @@ def bulk_changes() -> Iterator[None]:
         yield
         return
     token = _forecasts_deferred.set(set())
-    reset = False
-    try:
-        with one_bump_for_many_changes():
+    with one_bump_for_many_changes():
+        try:
             yield
+        finally:
             changed = _forecasts_deferred.get() or set()
             _forecasts_deferred.reset(token)
-            reset = True
-            if len(changed) > REFRESH_ALL_AFTER:
-                forecasts_refresh()  # one pass over all history beats thousands of single ones
-                return
-            changed_milestones = Milestone.objects.filter(pk__in=changed).select_related(
-                "authority"
-            )
-            for milestone in changed_milestones.order_by("pk"):
-                forecast_refresh(milestone=milestone)
-    finally:
-        if not reset:
-            _forecasts_deferred.reset(token)
+        if len(changed) > REFRESH_ALL_AFTER:
+            forecasts_refresh()  # one pass over all history beats thousands of single ones
+            return
+        changed_milestones = Milestone.objects.filter(pk__in=changed).select_related("authority")
+        for milestone in changed_milestones.order_by("pk"):
+            forecast_refresh(milestone=milestone)
 
 
 def forecast_refresh(*, milestone: Milestone, now: datetime.datetime | None = None) -> None:

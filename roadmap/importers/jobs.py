@@ -78,13 +78,16 @@ def import_job_create(
     return job
 
 
+@transaction.atomic
+def _finish(job_id: int, *, was: str, **outcome) -> None:
+    """Record how a job ``was`` (its state then) ended, and drop its file."""
+    ImportJob.objects.filter(pk=job_id, state=was).update(finished_at=timezone.now(), **outcome)
+    ImportChunk.objects.filter(job_id=job_id).delete()
+
+
 def import_job_abandon(*, job_id: int, reason: str) -> None:
     """Refuse a job no worker will take (it could not be queued), keeping why."""
-    with transaction.atomic():
-        ImportJob.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
-            state=ImportState.FAILED, error=reason, finished_at=timezone.now()
-        )
-        ImportChunk.objects.filter(job_id=job_id).delete()
+    _finish(job_id, was=ImportState.QUEUED, state=ImportState.FAILED, error=reason)
 
 
 def import_job_progress(job: ImportJob) -> int:
@@ -121,9 +124,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     except Exception:
         logger.exception("import job %s failed", job.pk)
         outcome["error"] = "The import stopped on an error of the tracker's own; it is logged."
-    with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
-        ImportChunk.objects.filter(job_id=job.pk).delete()
+    _finish(job.pk, was=ImportState.RUNNING, **outcome)
     cache.delete(_progress_key(job.pk))
     job.refresh_from_db()
     return job
