@@ -37,7 +37,7 @@ class Qualifier(models.TextChoices):
 
 
 # How many months each dated precision spans; a day is handled on its own.
-_MONTHS = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}
+MONTHS_IN = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}
 MAX_YEAR = 2200
 MIN_YEAR = 1900
 
@@ -65,7 +65,7 @@ def period_containing(
     """Return the first and last day of the period of ``precision`` that contains ``day``."""
     if precision == Precision.DAY:
         return day, day
-    months = _MONTHS[precision]
+    months = MONTHS_IN[precision]
     first_month = (day.month - 1) // months * months + 1
     last_month = first_month + months - 1
     return datetime.date(day.year, first_month, 1), _last_day(day.year, last_month)
@@ -105,7 +105,7 @@ class Target:
     ) -> Target:
         """Return the ``number``-th month, quarter or half of ``year`` (or the year itself)."""
         precision = Precision(precision)
-        months = _MONTHS[precision]
+        months = MONTHS_IN[precision]
         _check_year(year)
         if not 1 <= number <= 12 // months:
             raise ValidationError(

@@ -167,6 +167,7 @@ def render(milestones: list[Milestone], today: datetime.date) -> Timeline:
             by_lane.setdefault(milestone.workstream, []).append(milestone)
     lanes = sorted(by_lane, key=lambda w: (w.roadmap.title, w.position, w.title))
     bars, labels, key = [], [], []
+    numbers: dict[int, int] = {}
     y = AXIS_HEIGHT
     roadmap = None
     for lane in lanes:
@@ -182,7 +183,7 @@ def render(milestones: list[Milestone], today: datetime.date) -> Timeline:
             start=len(key) + 1,
         ):
             key.append((number, milestone))
-        numbers = {milestone.pk: number for number, milestone in key}
+            numbers[milestone.pk] = number
         top = y
         for row in rows:
             bars.extend(_mark(milestone, numbers[milestone.pk], window, y) for milestone in row)

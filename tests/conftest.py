@@ -52,3 +52,17 @@ def english_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def broker_down():
+    """Point Celery at a port where nothing listens: publishing fails as with Redis stopped."""
+    from config.celery import app
+
+    saved = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app._pool, app.amqp._producer_pool = None, None
+    yield
+    app.conf.broker_url = saved
+    app._pool, app.amqp._producer_pool = None, None

@@ -9,15 +9,14 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from roadmap.targets import Precision, Target
+from roadmap.targets import MONTHS_IN, Precision, Target
 
 
 def _period_index(day: datetime.date, precision: Precision) -> int:
     if precision == Precision.DAY:
         return day.toordinal()
     months = day.year * 12 + day.month - 1
-    size = {Precision.MONTH: 1, Precision.QUARTER: 3, Precision.HALF: 6, Precision.YEAR: 12}
-    return months // size[precision]
+    return months // MONTHS_IN[precision]
 
 
 def drift(baseline: Target | None, current: Target) -> int | None:

@@ -317,20 +317,6 @@ def test_each_copy_of_a_prepared_email_is_the_email_built_the_ordinary_way(make_
     assert "/subscribe/manage/" in fast.get_body(("plain",)).get_content()
 
 
-@pytest.fixture
-def broker_down(settings):
-    """Point Celery at a port where nothing listens: publishing fails as with Redis stopped."""
-    from config.celery import app
-
-    saved = app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app._pool, app.amqp._producer_pool = None, None
-    yield
-    app.conf.broker_url = saved
-    app._pool, app.amqp._producer_pool = None, None
-
-
 def test_a_subscription_made_while_the_broker_is_down_is_kept_and_confirmed_later(
     client, broker_down, django_capture_on_commit_callbacks, mailoutbox, sweep
 ):

@@ -161,15 +161,3 @@ def test_an_import_that_cannot_be_queued_is_refused_saying_why(
     page = editor.get(response["Location"]).content.decode()
     assert "The task queue could not be reached; upload the file again." in page
     assert ImportJob.objects.get().state == ImportState.FAILED and not ImportChunk.objects.exists()
-
-
-@pytest.fixture
-def broker_down():
-    """Point Celery at a port where nothing listens: publishing fails as with Redis stopped."""
-    saved = app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app._pool, app.amqp._producer_pool = None, None
-    yield
-    app.conf.broker_url = saved
-    app._pool, app.amqp._producer_pool = None, None
