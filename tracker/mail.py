@@ -24,6 +24,7 @@ from django.utils import translation
 
 from tracker import tokens
 from tracker.models import Delivery, DeliveryKind, Subscriber
+from tracker.services import Follows
 
 # Stand-ins for what differs per subscriber, replaced in each copy.
 MANAGE_URL = "https://manage.invalid/placeholder"
@@ -42,6 +43,15 @@ class Rendered:
     text: str
     html: str
     language: str
+
+
+def account_context(kind: str, subscriber: Subscriber) -> dict:
+    """What a confirmation or preferences-link email is rendered with: the subscriber, and for a
+    confirmation what they chose (read once for both its text and HTML parts)."""
+    context: dict = {"subscriber": subscriber}
+    if kind == DeliveryKind.CONFIRMATION:
+        context["follows"] = Follows.of(subscriber)
+    return context
 
 
 def render(kind: str, context: dict, language: str) -> Rendered:

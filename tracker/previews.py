@@ -60,7 +60,8 @@ def preview(subscriber: Subscriber, kind: str) -> dict:
     elif kind == DeliveryKind.REMINDER:
         rendered, note = _reminder(subscriber, now)
     else:
-        rendered = mail.render(kind, {"subscriber": subscriber}, subscriber.language)
+        context = mail.account_context(kind, subscriber)
+        rendered = mail.render(kind, context, subscriber.language)
     if rendered is None:
         return {"note": note, "message": None}
     message = mail.PreparedEmail(kind, rendered).for_delivery(

@@ -85,7 +85,8 @@ class Batch:
         if delivery.kind in (DeliveryKind.CONFIRMATION, DeliveryKind.ACCESS):
             if subscriber.unsubscribed_at and delivery.kind == DeliveryKind.ACCESS:
                 return None
-            return mail.render(delivery.kind, {"subscriber": subscriber}, subscriber.language)
+            context = mail.account_context(delivery.kind, subscriber)
+            return mail.render(delivery.kind, context, subscriber.language)
         if not subscriber.is_active:
             return None
         if delivery.kind == DeliveryKind.REMINDER:

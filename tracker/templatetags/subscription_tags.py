@@ -4,16 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from tracker.models import Subscriber
-from tracker.services import Follows
-
 register = template.Library()
-
-
-@register.simple_tag
-def follows_of(subscriber: Subscriber) -> Follows:
-    """Return what ``subscriber`` follows (one query), for an email that repeats it."""
-    return Follows.of(subscriber)
 
 
 @register.simple_tag
