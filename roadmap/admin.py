@@ -332,19 +332,31 @@ class MilestoneAdmin(admin.ModelAdmin):
             "actual_date": obj.actual_date,
         }
         note = form.cleaned_data.get("change_note", "")
+        topics = form.cleaned_data.get("topics", [])
         if change and obj.clock_terms.exists():
             # A clocked target is its clock's: the services recompute it, the form can't move it.
             del tracked["target"]
         if change:
             services.milestone_record_update(
-                milestone=obj, by=request.user, note=note, **fields, **tracked
+                milestone=obj, by=request.user, note=note, topics=topics, **fields, **tracked
             )
         else:
-            created = services.milestone_create(by=request.user, note=note, **fields, **tracked)
+            created = services.milestone_create(
+                by=request.user, note=note, topics=topics, **fields, **tracked
+            )
             obj.pk = created.pk
         obj.refresh_from_db()
 
+    def save_related(self, request, form, formsets, change):
+        # save_model gave the services the topics; the inlines go through them in save_formset.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     def save_formset(self, request, form, formset, change):
+        if formset.model is Source:
+            return self._save_sources(form.instance, formset)
+        if formset.model is Dependency:
+            return self._save_dependencies(form.instance, formset)
         if formset.model is not ClockTerm:
             return super().save_formset(request, form, formset, change)
         # The services write the terms; the admin's change message reads these.
@@ -369,6 +381,45 @@ class MilestoneAdmin(admin.ModelAdmin):
         )
         form.instance.refresh_from_db()
         return None
+
+    @staticmethod
+    def _save_sources(milestone, formset):
+        """Add, correct and remove sources through the services; the admin's change message
+        reads the lists this fills."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for each in formset.deleted_forms:
+            if each.instance.pk:
+                services.source_remove(source=each.instance)
+                formset.deleted_objects.append(each.instance)
+        for each in formset.forms:
+            if each in formset.deleted_forms or not each.has_changed():
+                continue
+            fields = {name: each.cleaned_data[name] for name in SourceInline.fields}
+            if each.instance.pk:
+                source = services.source_change(source=each.instance, **fields)
+                formset.changed_objects.append((source, each.changed_data))
+            else:
+                source = services.source_add(milestone=milestone, **fields)
+                formset.new_objects.append(source)
+
+    @staticmethod
+    def _save_dependencies(milestone, formset):
+        """Add and remove prerequisites through the services (a changed row is one removed and
+        one added); the admin's change message reads the lists this fills."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for each in formset.forms:
+            removed = each in formset.deleted_forms or "prerequisite" in each.changed_data
+            if each.instance.pk and removed:
+                before = Milestone.objects.get(pk=each.initial["prerequisite"])
+                services.milestone_remove_dependency(milestone=milestone, prerequisite=before)
+                formset.deleted_objects.append(each.instance)
+        for each in formset.forms:
+            if each in formset.deleted_forms or "prerequisite" not in each.changed_data:
+                continue
+            dependency = services.milestone_add_dependency(
+                milestone=milestone, prerequisite=each.cleaned_data["prerequisite"]
+            )
+            formset.new_objects.append(dependency)
 
     @admin.action(description=_("Change the status of the selected milestones"))
     def change_status(self, request, queryset):

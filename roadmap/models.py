@@ -321,6 +321,24 @@ def _target_is_well_formed():
     )
 
 
+# The fields whose changes enter a milestone's history (status, target, progress, actual date).
+TRACKED_COLUMNS = (
+    "status",
+    "target_precision",
+    "target_start",
+    "target_end",
+    "target_qualifier",
+    "target_wording",
+    "progress",
+    "actual_date",
+)
+
+
+class UnrecordedChange(RuntimeError):
+    """A stored milestone's tracked field was saved past ``roadmap.services``, which would have
+    left the change out of its history, the digests and the forecasts."""
+
+
 class MilestoneQuerySet(models.QuerySet):
     """The read filters every page, feed, API and digest shares."""
 
@@ -486,8 +504,38 @@ class Milestone(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, recorded: bool = False, **kwargs):
+        """Save; refuse a change to a tracked field unless ``recorded`` says that the caller (only
+        ``roadmap.services`` may) writes its history in the same transaction."""
+        update_fields = kwargs.get("update_fields")
+        saved = TRACKED_COLUMNS if update_fields is None else update_fields
+        if not recorded:
+            stored = getattr(self, "_stored_tracked", {})
+            changed = [
+                name
+                for name, value in self._tracked_values(saved).items()
+                if name in stored and stored[name] != value
+            ]
+            if changed:
+                raise UnrecordedChange(
+                    f"{self!r} changed {', '.join(changed)} outside roadmap.services: "
+                    "record the change with a service so that its history has it."
+                )
+        super().save(*args, **kwargs)
+        self._remember_stored(saved)
+
     def get_absolute_url(self):
         return reverse("roadmap:milestone", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        milestone = super().from_db(db, field_names, values)
+        milestone._stored_tracked = milestone._tracked_values(TRACKED_COLUMNS)
+        return milestone
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_stored(TRACKED_COLUMNS if fields is None else fields)
 
     @property
     def roadmap(self):
@@ -532,6 +580,17 @@ class Milestone(models.Model):
 
     def summary_html(self):
         return render_markdown(self.summary)
+
+    def _tracked_values(self, names) -> dict:
+        """The tracked fields among ``names`` that this instance holds (a deferred one it lacks)."""
+        held = self.__dict__
+        return {name: held[name] for name in TRACKED_COLUMNS if name in names and name in held}
+
+    def _remember_stored(self, names) -> None:
+        self._stored_tracked = {
+            **getattr(self, "_stored_tracked", {}),
+            **self._tracked_values(names),
+        }
 
     def clean(self):
         errors = {}

@@ -222,6 +222,28 @@ def source_add(
     return source
 
 
+def source_change(
+    *,
+    source: Source,
+    title: str,
+    publisher: str,
+    url: str = "",
+    accessed_on: datetime.date | None = None,
+) -> Source:
+    """Correct a source's title, publisher, address or the day it was read; return it stored."""
+    stored = Source.objects.get(pk=source.pk)
+    stored.title, stored.publisher, stored.url = title, publisher, url
+    stored.accessed_on = accessed_on
+    stored.full_clean()
+    stored.save()
+    return stored
+
+
+def source_remove(*, source: Source) -> None:
+    """Remove a source recorded by mistake; history entries that cited it keep their note."""
+    Source.objects.filter(pk=source.pk).delete()
+
+
 @transaction.atomic
 def milestone_record_update(
     *,
@@ -231,12 +253,14 @@ def milestone_record_update(
     source: Source | None = None,
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
+    topics: Iterable[Topic] | None = None,
     **changes: Any,
 ) -> Milestone:
     """Apply ``changes`` to the stored milestone and record what they changed.
 
     ``changes`` may name the descriptive fields (title, summary, workstream, …) and the tracked
-    ones (status, target, progress, actual_date); only the tracked ones enter the history. A
+    ones (status, target, progress, actual_date); only the tracked ones enter the history.
+    ``topics``, when given, replace its topics: a descriptive change, like its title. A
     change to a later target is a slip and is counted. Completing a milestone sets its progress to
     100 and its actual date to today unless one is given. A change that changes nothing and has no
     note records nothing. ``observed_at`` is when the source published the change (default: now).
@@ -252,6 +276,10 @@ def milestone_record_update(
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
     before_status, before_target, before_progress = stored.status, stored.target, stored.progress
     before_actual = stored.actual_date
+    topics = None if topics is None else list(topics)
+    topics_changed = topics is not None and {topic.pk for topic in topics} != set(
+        stored.topics.values_list("pk", flat=True)
+    )
 
     for field in DESCRIPTIVE_FIELDS:
         if field in changes:
@@ -287,10 +315,12 @@ def milestone_record_update(
     exclude = ["workstream", "authority"] + ([] if "slug" in changes else ["slug"])
     stored.full_clean(exclude=exclude, validate_constraints=False)
     tracked = status_changed or target_changed or progress_changed
-    if not (tracked or note or any(f in changes for f in DESCRIPTIVE_FIELDS)):
+    if not (tracked or note or topics_changed or any(f in changes for f in DESCRIPTIVE_FIELDS)):
         return stored
     stored.updated_at = at
-    stored.save()
+    stored.save(recorded=True)
+    if topics_changed:
+        stored.topics.set(topics)
     if tracked or note:
         MilestoneUpdate.objects.create(
             milestone=stored,
@@ -621,3 +651,8 @@ def milestone_add_dependency(*, milestone: Milestone, prerequisite: Milestone) -
     dependency.full_clean()
     dependency.save()
     return dependency
+
+
+def milestone_remove_dependency(*, milestone: Milestone, prerequisite: Milestone) -> None:
+    """Record that ``milestone`` no longer depends on ``prerequisite``."""
+    Dependency.objects.filter(milestone=milestone, prerequisite=prerequisite).delete()

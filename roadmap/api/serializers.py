@@ -406,7 +406,6 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     @transaction.atomic
     def update(self, milestone, validated):
         note = validated.pop("note", "")
-        topics = validated.pop("topics", None)
         has_clock, clock = "clock" in validated, validated.pop("clock", None)
         try:
             if has_clock:
@@ -416,8 +415,6 @@ class MilestoneWriteSerializer(StrictSerializerMixin, serializers.Serializer):
             )
         except DjangoValidationError as error:
             raise_as_api_error(error)
-        if topics is not None:
-            milestone.topics.set(topics)
         return milestone
 
     def _set_clock(self, milestone, clock):
