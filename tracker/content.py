@@ -1,32 +1,36 @@
-"""What a reminder or digest says, worked out for a whole batch of subscribers at once.
+"""What a reminder or digest says, built from what ``tracker.selectors`` read for the batch.
 
-Nothing here reads every milestone: a batch loads the changes in its period, the open milestones
-due within 30 days or overdue, and the follows of its subscribers, in a handful of queries, then
-works out each digest in memory. A subscriber's follows are a **FollowPattern**; subscribers with
-the same pattern see the same milestones, so the due and overdue lists are worked out once per
-pattern, and subscribers who would read the same thing (same language, day and followed changes)
-share one ``DigestContent``, rendered once however many of them there are. A followed
-milestone whose forecast's P80 moved past its target's period is told once per crossing: in the
-digest that covers the moment ``Forecast.late_since`` records.
+Nothing here reads the database: ``selectors.batch_state`` reads a batch's changes, the open
+milestones due within ``DIGEST_DUE_SOON_DAYS`` or overdue, and its subscribers' follows in a handful
+of queries, and the builders here work out each email from that ``BatchState`` in memory. A
+subscriber's follows are a **FollowPattern**; subscribers with the same pattern see the same
+milestones, so the due and overdue lists are worked out once per pattern, and subscribers who would
+read the same thing (same language, day and followed changes) share one ``DigestContent``, rendered
+once however many of them there are. A followed milestone whose forecast's P80 moved past its
+target's period is told once per crossing: in the digest that covers the moment
+``Forecast.late_since`` records.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
-
-from roadmap.models import Forecast, Milestone, MilestoneUpdate, Status, UpdateKind
+from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
 from roadmap.targets import Target
 from tracker import schedule
-from tracker.models import Delivery, DeliveryKind, DeliveryState, Follow, Subscriber
+from tracker.models import Delivery
 
-DUE_SOON_DAYS = 30
-LIST_LIMIT = 25
+# A digest comes daily or weekly, so it lists what is due within the month; the dashboard, read to
+# plan, looks a quarter ahead (roadmap.selectors.DUE_SOON_DAYS).
+DIGEST_DUE_SOON_DAYS = 30
+# An email's section shows this many items before "and N more" (a page's lists show
+# roadmap.selectors.LIST_LIMIT): enough to read at a glance, and a digest stays a few KB.
+DIGEST_SECTION_LIMIT = 25
+# What a digest or reminder shows of a milestone, read by these names (``MilestoneFacts.from_row``).
 FACT_FIELDS = (
     "id",
     "title",
@@ -63,11 +67,45 @@ class MilestoneFacts:
     title_zh_hans: str = ""
 
     @classmethod
-    def from_row(cls, row: tuple) -> MilestoneFacts:
-        target = Target(
-            precision=row[9], start=row[10], end=row[11], qualifier=row[12], wording=row[13]
+    def from_row(cls, row: Mapping[str, Any], prefix: str = "") -> MilestoneFacts:
+        """Build from a ``values()`` row of ``FACT_FIELDS``, each name after ``prefix``."""
+        return cls(
+            id=row[f"{prefix}id"],
+            title=row[f"{prefix}title"],
+            slug=row[f"{prefix}slug"],
+            workstream_id=row[f"{prefix}workstream_id"],
+            workstream=row[f"{prefix}workstream__title"],
+            roadmap_id=row[f"{prefix}workstream__roadmap_id"],
+            roadmap=row[f"{prefix}workstream__roadmap__title"],
+            jurisdiction_id=row[f"{prefix}authority__jurisdiction_id"],
+            status=row[f"{prefix}status"],
+            target=Target(
+                precision=row[f"{prefix}target_precision"],
+                start=row[f"{prefix}target_start"],
+                end=row[f"{prefix}target_end"],
+                qualifier=row[f"{prefix}target_qualifier"],
+                wording=row[f"{prefix}target_wording"],
+            ),
+            title_zh_hans=row[f"{prefix}title_zh_hans"],
         )
-        return cls(*row[:9], target=target, title_zh_hans=row[14])
+
+    @classmethod
+    def of(cls, milestone: Milestone) -> MilestoneFacts:
+        """Build from a milestone loaded with its workstream, roadmap and authority."""
+        workstream = milestone.workstream
+        return cls(
+            id=milestone.id,
+            title=milestone.title,
+            slug=milestone.slug,
+            workstream_id=workstream.id,
+            workstream=workstream.title,
+            roadmap_id=workstream.roadmap_id,
+            roadmap=workstream.roadmap.title,
+            jurisdiction_id=milestone.authority.jurisdiction_id,
+            status=milestone.status,
+            target=milestone.target,
+            title_zh_hans=milestone.title_zh_hans,
+        )
 
     @property
     def is_open(self) -> bool:
@@ -80,15 +118,6 @@ class MilestoneFacts:
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
-
-
-def facts(milestones: QuerySet) -> dict[int, MilestoneFacts]:
-    return {row[0]: MilestoneFacts.from_row(row) for row in milestones.values_list(*FACT_FIELDS)}
-
-
-def with_deadline_before(day: datetime.date) -> dict[int, MilestoneFacts]:
-    """Open, still-listed milestones whose deadline is on or before ``day`` (a range scan)."""
-    return facts(Milestone.objects.open().listed().with_deadline().filter(target_end__lte=day))
 
 
 @dataclass(frozen=True)
@@ -109,26 +138,6 @@ class FollowPattern:
             or milestone.roadmap_id in self.roadmaps
             or milestone.jurisdiction_id in self.jurisdictions
         )
-
-
-def follow_patterns(subscribers: Iterable[Subscriber]) -> dict[int, FollowPattern]:
-    """Return each subscriber's pattern, reading their follows in one query."""
-    subscribers = list(subscribers)
-    found = defaultdict(lambda: defaultdict(set))
-    rows = Follow.objects.filter(subscriber__in=subscribers).values_list(
-        "subscriber_id", "roadmap_id", "workstream_id", "jurisdiction_id", "milestone_id"
-    )
-    for subscriber_id, *targets in rows:
-        for kind, pk in zip(Follow.TARGETS, targets, strict=True):
-            if pk is not None:
-                found[subscriber_id][kind].add(pk)
-    return {
-        s.pk: FollowPattern(
-            everything=s.follows_everything,
-            **{f"{kind}s": frozenset(found[s.pk][kind]) for kind in Follow.TARGETS},
-        )
-        for s in subscribers
-    }
 
 
 @dataclass(frozen=True)
@@ -156,8 +165,8 @@ class LikelyLate:
 
 @dataclass(frozen=True)
 class Section:
-    """The first ``LIST_LIMIT`` items of a digest's section and how many it had in all, so a
-    subscriber who follows thousands of milestones reads "and N more" and not a 5 MiB email."""
+    """The first ``DIGEST_SECTION_LIMIT`` items of a digest's section and how many it had in all,
+    so a subscriber who follows thousands of milestones reads "and N more" and not a 5 MiB email."""
 
     items: tuple = ()
     total: int = 0
@@ -165,13 +174,13 @@ class Section:
     @classmethod
     def capped(cls, items: Iterable) -> Section:
         items = tuple(items)
-        return cls(items[:LIST_LIMIT], len(items))
+        return cls(items[:DIGEST_SECTION_LIMIT], len(items))
 
     @property
     def more(self) -> int:
         return self.total - len(self.items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator:
         return iter(self.items)
 
     def __len__(self) -> int:
@@ -201,108 +210,68 @@ class DigestContent:
             for section in (self.new, self.completed, self.slipped, self.changed, self.likely_late)
         )
 
-    def __post_init__(self):
-        for field in fields(self):
-            value = getattr(self, field.name)
+    def __post_init__(self) -> None:
+        for field_ in fields(self):
+            value = getattr(self, field_.name)
             if isinstance(value, tuple):
-                object.__setattr__(self, field.name, Section.capped(value))
+                object.__setattr__(self, field_.name, Section.capped(value))
 
     def is_empty(self) -> bool:
         return self.change_count == 0
 
 
-def _facts_of(milestone: Milestone) -> MilestoneFacts:
-    workstream = milestone.workstream
-    return MilestoneFacts(
-        milestone.id,
-        milestone.title,
-        milestone.slug,
-        workstream.id,
-        workstream.title,
-        workstream.roadmap_id,
-        workstream.roadmap.title,
-        milestone.authority.jurisdiction_id,
-        milestone.status,
-        milestone.target,
-        milestone.title_zh_hans,
-    )
+@dataclass(frozen=True)
+class BatchState:
+    """Everything the emails of one batch say, read at once by ``selectors.batch_state``.
 
+    The digests' part is empty in a batch without digests, the reminders' in one without
+    reminders.
+    """
 
-def _updates_between(start: datetime.datetime, end: datetime.datetime):
-    """The updates recorded in (start, end], each with its milestone's facts, in one query."""
-    updates = (
-        MilestoneUpdate.objects.filter(recorded_at__gt=start, recorded_at__lte=end)
-        .select_related("milestone__workstream__roadmap", "milestone__authority")
-        .order_by("recorded_at", "id")
-    )
-    return [(update, _facts_of(update.milestone)) for update in updates]
-
-
-def _late_between(start: datetime.datetime, end: datetime.datetime) -> list[LikelyLate]:
-    """Open, listed milestones whose P80 moved past their target's period in (start, end], in
-    one query."""
-    rows = (
-        Forecast.objects.filter(
-            late_since__gt=start,
-            late_since__lte=end,
-            milestone__in=Milestone.objects.open().listed(),
-        )
-        .order_by("late_since", "milestone_id")
-        .values_list("p80", "late_since", *(f"milestone__{name}" for name in FACT_FIELDS))
-    )
-    return [LikelyLate(MilestoneFacts.from_row(row[2:]), row[0], row[1]) for row in rows]
+    now: datetime.datetime
+    # Each digest subscriber's follows, by subscriber id.
+    follows: Mapping[int, FollowPattern] = field(default_factory=dict)
+    # The updates recorded since the oldest digest's cursor, each with its milestone, in order.
+    updates: tuple[tuple[MilestoneUpdate, MilestoneFacts], ...] = ()
+    # The crossings into "likely late" in the same span, in order.
+    likely_late: tuple[LikelyLate, ...] = ()
+    # Open, listed milestones due by the last digest's day plus DIGEST_DUE_SOON_DAYS, by deadline.
+    upcoming: tuple[MilestoneFacts, ...] = ()
+    # (subscriber id, milestone id, target end) of the reminders sent for milestones that slipped.
+    reminders_sent: frozenset[tuple[int, int, datetime.date]] = frozenset()
+    # The reminders' milestones, by id (a milestone deleted since is missing).
+    reminded: Mapping[int, MilestoneFacts] = field(default_factory=dict)
 
 
 class DigestBuilder:
-    """Works out the digests of one batch of deliveries: a few queries, then memory only."""
+    """Works out the digests of one batch from its ``BatchState``, in memory only."""
 
-    def __init__(self, deliveries: list[Delivery]):
-        subscribers = [delivery.subscriber for delivery in deliveries]
-        self.patterns = follow_patterns(subscribers)
-        starts = [s.digest_cursor for s in subscribers if s.digest_cursor]
-        ends = [d.changes_through for d in deliveries]
-        self.updates = _updates_between(min(starts), max(ends)) if starts and ends else []
-        self.late = _late_between(min(starts), max(ends)) if starts and ends else []
-        horizon = max(d.period for d in deliveries) + datetime.timedelta(days=DUE_SOON_DAYS)
-        self.upcoming = sorted(
-            with_deadline_before(horizon).values(), key=lambda f: (f.deadline, f.title)
-        )
-        slipped = {update.milestone_id for update, _facts in self.updates if update.slip_days}
-        self.reminded = self._reminders_sent(subscribers, slipped)
-        self._lists: dict[tuple, tuple] = {}
+    def __init__(self, state: BatchState):
+        self.state = state
+        self._lists: dict[tuple[FollowPattern, datetime.date], tuple[Section, Section]] = {}
 
-    @staticmethod
-    def _reminders_sent(subscribers: list[Subscriber], milestone_ids: set[int]) -> set[tuple]:
-        if not milestone_ids:
-            return set()
-        rows = Delivery.objects.filter(
-            subscriber__in=subscribers,
-            kind=DeliveryKind.REMINDER,
-            state=DeliveryState.SENT,
-            milestone_id__in=milestone_ids,
-        ).values_list("subscriber_id", "milestone_id", "target_end")
-        return set(rows)
-
-    def _due_lists(self, pattern: FollowPattern, today: datetime.date) -> tuple:
+    def _due_lists(self, pattern: FollowPattern, today: datetime.date) -> tuple[Section, Section]:
         """(due soon, overdue) for a pattern, worked out once."""
         key = (pattern, today)
         if key not in self._lists:
-            followed = [facts for facts in self.upcoming if pattern.matches(facts)]
-            horizon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-            due = [f for f in followed if today <= f.deadline <= horizon]
-            overdue = [f for f in followed if f.deadline < today][::-1]  # most recent first
+            followed = [facts for facts in self.state.upcoming if pattern.matches(facts)]
+            horizon = today + datetime.timedelta(days=DIGEST_DUE_SOON_DAYS)
+            due = [f for f in followed if f.deadline is not None and today <= f.deadline <= horizon]
+            # Most recent first.
+            overdue = [f for f in followed if f.deadline is not None and f.deadline < today][::-1]
             self._lists[key] = (Section.capped(due), Section.capped(overdue))
         return self._lists[key]
 
     def content(self, delivery: Delivery) -> DigestContent:
         subscriber = delivery.subscriber
-        pattern = self.patterns[subscriber.pk]
+        pattern = self.state.follows[subscriber.pk]
         zone = subscriber.zone
         sections = defaultdict(list)
         reminded = []
         start = subscriber.digest_cursor
-        for update, milestone in self.updates:
-            if not (start < update.recorded_at <= delivery.changes_through):
+        through = delivery.changes_through
+        for update, milestone in self.state.updates:
+            if not (start < update.recorded_at <= through):
                 continue
             if not pattern.matches(milestone):
                 continue
@@ -313,14 +282,14 @@ class DigestBuilder:
                 sections["completed"].append(change)
             elif update.slip_days and update.slip_days > 0:
                 sections["slipped"].append(change)
-                if (subscriber.pk, milestone.id, change.old_end) in self.reminded:
+                if (subscriber.pk, milestone.id, change.old_end) in self.state.reminders_sent:
                     reminded.append(milestone)
             else:
                 sections["changed"].append(change)
         likely_late = tuple(
             late
-            for late in self.late
-            if start < late.since <= delivery.changes_through and pattern.matches(late.milestone)
+            for late in self.state.likely_late
+            if start < late.since <= through and pattern.matches(late.milestone)
         )
         due_soon, overdue = self._due_lists(pattern, delivery.period)
         return DigestContent(
@@ -351,41 +320,20 @@ class ReminderContent:
         return self.days_left < self.lead_days
 
 
-class ReminderBuilder:
-    """Works out the reminders of one batch: one query for their milestones."""
-
-    def __init__(self, deliveries: list[Delivery]):
-        self.milestones = facts(
-            Milestone.objects.filter(pk__in={d.milestone_id for d in deliveries})
-        )
-        self.now = timezone.now()
-
-    def content(self, delivery: Delivery) -> ReminderContent | None:
-        """What the reminder says, or None if it no longer applies (done, the target moved, or
-        the deadline passed before it could go)."""
-        milestone = self.milestones.get(delivery.milestone_id)
-        if milestone is None or not milestone.is_open or milestone.deadline != delivery.target_end:
-            return None
-        today = schedule.local_day(self.now, delivery.subscriber.timezone)
-        days_left = (delivery.target_end - today).days
-        if days_left < 0:
-            return None
-        return ReminderContent(
-            language=delivery.subscriber.language,
-            milestone=milestone,
-            lead_days=delivery.lead_days,
-            target_end=delivery.target_end,
-            days_left=days_left,
-        )
-
-
-def advance_cursors(sent: list[Delivery]) -> None:
-    """Move each digest's subscriber past the changes it has now been sent (after the send)."""
-    now = timezone.now()
-    by_moment = defaultdict(list)
-    for delivery in sent:
-        by_moment[delivery.changes_through].append(delivery.subscriber_id)
-    for moment, ids in by_moment.items():
-        Subscriber.objects.filter(
-            Q(digest_cursor__lt=moment) | Q(digest_cursor__isnull=True), pk__in=ids
-        ).update(digest_cursor=moment, last_digest_at=now)
+def reminder_content(state: BatchState, delivery: Delivery) -> ReminderContent | None:
+    """What the reminder says, or None if it no longer applies (done, the target moved, or the
+    deadline passed before it could go)."""
+    milestone = state.reminded.get(delivery.milestone_id)
+    if milestone is None or not milestone.is_open or milestone.deadline != delivery.target_end:
+        return None
+    today = schedule.local_day(state.now, delivery.subscriber.timezone)
+    days_left = (delivery.target_end - today).days
+    if days_left < 0:
+        return None
+    return ReminderContent(
+        language=delivery.subscriber.language,
+        milestone=milestone,
+        lead_days=delivery.lead_days,
+        target_end=delivery.target_end,
+        days_left=days_left,
+    )

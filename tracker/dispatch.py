@@ -28,16 +28,14 @@ waiting on the same slot finds it taken. The deliveries' unique keys make any ov
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from roadmap.models import Forecast, Milestone, MilestoneUpdate
-from tracker import queue, schedule
-from tracker.content import FollowPattern, MilestoneFacts, facts, follow_patterns
+from tracker import queue, schedule, selectors
+from tracker.content import FollowPattern, MilestoneFacts
 from tracker.models import (
     Delivery,
     DeliveryKind,
@@ -54,52 +52,57 @@ CHUNK = 1000
 BOTH = frozenset({DeliveryKind.DIGEST, DeliveryKind.REMINDER})
 
 
-@dataclass
-class Plan:
-    """What a dispatch wrote: delivery ids to send, and a line per delivery for people to read."""
+@dataclass(frozen=True)
+class Queued:
+    """One delivery a dispatch queued, as an operator reads it: to whom, and its key."""
 
+    id: int
+    email: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    """What a dispatch did: the deliveries it queued (on a dry run, would have), how many due
+    deliveries it found (queued now or written before), and how many slots it walked."""
+
+    ids: list[int]
+    due: int = 0
+    slots: int = 0
+    # Each queued delivery, when the caller asked to describe them.
+    queued: list[Queued] | None = None
+
+
+@dataclass
+class _Walk:
+    """One dispatch's working state: what it read, and what it has written so far."""
+
+    changes: selectors.RecentChanges
+    describe: bool
     ids: list[int] = field(default_factory=list)
-    lines: list[str] | None = None
+    queued: list[Queued] = field(default_factory=list)
+    due: int = 0
     slots: int = 0
     # Subscribers given a digest in this run: a catch-up over several days sends them one.
     digested: set[int] = field(default_factory=set)
-
-
-class _Reading:
-    """What one dispatch reads from the roadmap, each thing once."""
-
-    def __init__(self, kinds: set[str]):
-        self.changes: list[tuple[datetime.datetime, MilestoneFacts]] = []
-        if DeliveryKind.DIGEST in kinds:
-            oldest = Subscriber.objects.active().aggregate(oldest=Min("digest_cursor"))["oldest"]
-            if oldest is not None:
-                rows = list(
-                    MilestoneUpdate.objects.filter(recorded_at__gt=oldest).values_list(
-                        "recorded_at", "milestone_id"
-                    )
-                )
-                rows += Forecast.objects.filter(late_since__gt=oldest).values_list(
-                    "late_since", "milestone_id"
-                )
-                known = facts(Milestone.objects.filter(pk__in={pk for _at, pk in rows}))
-                self.changes = [(at, known[pk]) for at, pk in rows]
-        self._due: dict[frozenset, dict[datetime.date, list[MilestoneFacts]]] = {}
+    # Open milestones by deadline, per set of deadlines asked for: chunks often ask the same.
+    _due_on: dict[frozenset[datetime.date], dict[datetime.date, list[MilestoneFacts]]] = field(
+        default_factory=dict
+    )
 
     def due_on(self, deadlines: frozenset[datetime.date]) -> dict:
-        """Open milestones whose deadline is one of ``deadlines``, by deadline."""
-        if deadlines not in self._due:
-            by_deadline = defaultdict(list)
-            if deadlines:
-                found = (
-                    Milestone.objects.open()
-                    .listed()
-                    .with_deadline()
-                    .filter(target_end__in=deadlines)
-                )
-                for milestone in facts(found).values():
-                    by_deadline[milestone.deadline].append(milestone)
-            self._due[deadlines] = by_deadline
-        return self._due[deadlines]
+        """Open milestones whose deadline is one of ``deadlines``, by deadline, read once."""
+        if deadlines not in self._due_on:
+            self._due_on[deadlines] = selectors.due_on(deadlines)
+        return self._due_on[deadlines]
+
+    def result(self) -> Dispatched:
+        return Dispatched(
+            ids=self.ids,
+            due=self.due,
+            slots=self.slots,
+            queued=self.queued if self.describe else None,
+        )
 
 
 def _digest_due(subscriber: Subscriber, day: datetime.date, any_day: bool) -> bool:
@@ -111,11 +114,13 @@ def _digest_due(subscriber: Subscriber, day: datetime.date, any_day: bool) -> bo
     )
 
 
-def _changed_for(subscriber: Subscriber, pattern: FollowPattern, reading: _Reading) -> bool:
+def _changed_for(
+    subscriber: Subscriber, pattern: FollowPattern, changes: selectors.RecentChanges
+) -> bool:
     cursor = subscriber.digest_cursor
     return any(
         (cursor is None or at > cursor) and pattern.matches(milestone)
-        for at, milestone in reading.changes
+        for at, milestone in changes.changes
     )
 
 
@@ -142,17 +147,17 @@ def _deliveries_for(
     *,
     now: datetime.datetime,
     kinds: set[str],
-    reading: _Reading,
-    digested: set[int],
+    walk: _Walk,
     any_day: bool = False,
 ) -> list[Delivery]:
-    patterns = follow_patterns(subscribers)
-    due, reminders = {}, {}
+    patterns = selectors.follow_patterns(subscribers)
+    due: dict[datetime.date, list[MilestoneFacts]] = {}
+    reminders: dict[int, list[tuple[datetime.date, int]]] = {}
     if DeliveryKind.REMINDER in kinds:
         reminders = {
             s.pk: _reminder_deadlines(s, days[(s.timezone, s.send_hour)]) for s in subscribers
         }
-        due = reading.due_on(
+        due = walk.due_on(
             frozenset(deadline for found in reminders.values() for deadline, _lead in found)
         )
     rows = []
@@ -161,11 +166,11 @@ def _deliveries_for(
         pattern = patterns[subscriber.pk]
         if (
             DeliveryKind.DIGEST in kinds
-            and subscriber.pk not in digested
+            and subscriber.pk not in walk.digested
             and _digest_due(subscriber, day, any_day)
-            and _changed_for(subscriber, pattern, reading)
+            and _changed_for(subscriber, pattern, walk.changes)
         ):
-            digested.add(subscriber.pk)
+            walk.digested.add(subscriber.pk)
             rows.append(
                 Delivery(
                     subscriber=subscriber,
@@ -191,8 +196,9 @@ def _deliveries_for(
     return rows
 
 
-def _write(rows: list[Delivery], plan: Plan) -> None:
-    """Insert ``rows`` (skipping any that exist) and add the pending ones to ``plan``."""
+def _write(rows: list[Delivery], walk: _Walk) -> None:
+    """Insert ``rows`` (skipping any that exist) and add the pending ones to ``walk``."""
+    walk.due += len(rows)
     if not rows:
         return
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
@@ -204,12 +210,19 @@ def _write(rows: list[Delivery], plan: Plan) -> None:
     wanted = {(row.subscriber_id, row.key): row.subscriber.email for row in rows}
     for pk, subscriber_id, key in written:
         if (subscriber_id, key) in wanted:
-            plan.ids.append(pk)
-            if plan.lines is not None:
-                plan.lines.append(f"{wanted[subscriber_id, key]}: {key}")
+            walk.ids.append(pk)
+            if walk.describe:
+                walk.queued.append(Queued(pk, wanted[subscriber_id, key], key))
 
 
-def _fan_out(slot, zones, *, now, kinds: set[str], plan: Plan, reading: _Reading) -> None:
+def _fan_out(
+    slot: datetime.datetime,
+    zones: list[str],
+    *,
+    now: datetime.datetime,
+    kinds: set[str],
+    walk: _Walk,
+) -> None:
     hours = schedule.local_hours_in(slot, zones)
     if not hours:
         return
@@ -223,10 +236,8 @@ def _fan_out(slot, zones, *, now, kinds: set[str], plan: Plan, reading: _Reading
     after = 0
     while chunk := list(subscribers.filter(pk__gt=after)[:CHUNK]):
         after = chunk[-1].pk
-        rows = _deliveries_for(
-            chunk, days, now=now, kinds=kinds, reading=reading, digested=plan.digested
-        )
-        _write(rows, plan)
+        rows = _deliveries_for(chunk, days, now=now, kinds=kinds, walk=walk)
+        _write(rows, walk)
 
 
 def _claim_slot(kind: str, slot: datetime.datetime) -> bool:
@@ -245,16 +256,20 @@ def dispatch(
     kinds: set[str] = BOTH,
     dry_run: bool = False,
     describe: bool = False,
-) -> Plan:
+) -> Dispatched:
     """Walk the slots up to ``now`` for ``kinds``; write their deliveries and queue them.
 
     With ``dry_run`` everything is worked out the same way and then rolled back; ``describe``
-    keeps a line per delivery for the operator to read.
+    (implied by ``dry_run``) keeps each queued delivery's address and key for the operator.
     """
     now = now or timezone.now()
-    plan = Plan(lines=[] if describe or dry_run else None)
     with transaction.atomic():
-        reading = _Reading(kinds)
+        changes = (
+            selectors.recent_changes()
+            if DeliveryKind.DIGEST in kinds
+            else selectors.RecentChanges()
+        )
+        walk = _Walk(changes=changes, describe=describe or dry_run)
         zones = list(Subscriber.objects.active().values_list("timezone", flat=True).distinct())
         oldest = schedule.slot_start(now - CATCH_UP)
         first = {}
@@ -264,39 +279,38 @@ def dispatch(
             first[kind] = max(start, oldest)
         for slot in schedule.slots_between(min(first.values()), now):
             walking = {k for k in kinds if slot >= first[k] and _claim_slot(k, slot)}
-            plan.slots += len(walking)
+            walk.slots += len(walking)
             if walking:
-                _fan_out(slot, zones, now=now, kinds=walking, plan=plan, reading=reading)
-        _finish(plan, dry_run)
-    return plan
+                _fan_out(slot, zones, now=now, kinds=walking, walk=walk)
+        _finish(walk, dry_run)
+    return walk.result()
 
 
-def dispatch_for(subscriber: Subscriber, *, now=None, dry_run: bool = False) -> Plan:
+def dispatch_for(
+    subscriber: Subscriber, *, now: datetime.datetime | None = None, dry_run: bool = False
+) -> Dispatched:
     """Write ``subscriber``'s digest for their current local day now, whatever the hour."""
     now = now or timezone.now()
-    plan = Plan(lines=[])
     day = schedule.local_day(now, subscriber.timezone)
     with transaction.atomic():
+        walk = _Walk(changes=selectors.recent_changes(), describe=True)
         rows = _deliveries_for(
             [subscriber],
             {(subscriber.timezone, subscriber.send_hour): day},
             now=now,
             kinds={DeliveryKind.DIGEST},
-            reading=_Reading({DeliveryKind.DIGEST}),
-            digested=set(),
+            walk=walk,
             any_day=True,
         )
-        if not rows and subscriber.is_active:
-            plan.lines.append(f"{subscriber.email}: nothing changed since the last digest")
-        _write(rows, plan)
-        _finish(plan, dry_run)
-    return plan
+        _write(rows, walk)
+        _finish(walk, dry_run)
+    return walk.result()
 
 
-def _finish(plan: Plan, dry_run: bool) -> None:
+def _finish(walk: _Walk, dry_run: bool) -> None:
     """Inside the dispatch's transaction: roll a dry run back, else queue the batches after
     the commit."""
     if dry_run:
         transaction.set_rollback(True)
         return
-    queue.enqueue(plan.ids)
+    queue.enqueue(walk.ids)

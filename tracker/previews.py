@@ -8,8 +8,8 @@ from email import message_from_bytes
 from django.utils import timezone
 
 from roadmap.models import Milestone
-from tracker import mail, schedule
-from tracker.content import DigestBuilder, ReminderContent, facts, follow_patterns
+from tracker import mail, schedule, selectors
+from tracker.content import DigestBuilder, ReminderContent
 from tracker.models import Delivery, DeliveryKind, Subscriber
 
 SAMPLE_DAYS = 30
@@ -24,25 +24,29 @@ def _digest(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Render
         period=schedule.local_day(now, subscriber.timezone),
         changes_through=now,
     )
-    content = DigestBuilder([delivery]).content(delivery)
+    content = DigestBuilder(selectors.batch_state([delivery])).content(delivery)
     if content.is_empty():
         note = "Nothing changed since the last digest, so none would be sent now; this sample "
         note += f"covers the last {SAMPLE_DAYS} days."
         subscriber.digest_cursor = now - datetime.timedelta(days=SAMPLE_DAYS)
-        content = DigestBuilder([delivery]).content(delivery)
+        content = DigestBuilder(selectors.batch_state([delivery])).content(delivery)
     return mail.render("digest", {"digest": content}, subscriber.language), note
 
 
-def _reminder(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Rendered, str]:
+def _reminder(subscriber: Subscriber, now: datetime.datetime) -> tuple[mail.Rendered | None, str]:
     """A reminder for the next followed milestone with a deadline."""
-    pattern = follow_patterns([subscriber])[subscriber.pk]
+    pattern = selectors.follow_patterns([subscriber])[subscriber.pk]
     today = schedule.local_day(now, subscriber.timezone)
     upcoming = Milestone.objects.open().with_deadline().filter(target_end__gte=today)
     milestone = next(
-        (m for m in facts(upcoming.order_by("target_end")[:500]).values() if pattern.matches(m)),
+        (
+            m
+            for m in selectors.facts(upcoming.order_by("target_end")[:500]).values()
+            if pattern.matches(m)
+        ),
         None,
     )
-    if milestone is None:
+    if milestone is None or milestone.deadline is None:
         return None, "No followed milestone has a deadline ahead, so no reminder would be sent."
     lead = min(subscriber.reminder_days or [7])
     content = ReminderContent(
@@ -55,6 +59,7 @@ def preview(subscriber: Subscriber, kind: str) -> dict:
     """Return the message ``kind`` would be for ``subscriber``, with a note for the editor."""
     now = timezone.now()
     note = ""
+    rendered: mail.Rendered | None
     if kind == DeliveryKind.DIGEST:
         rendered, note = _digest(subscriber, now)
     elif kind == DeliveryKind.REMINDER:

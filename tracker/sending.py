@@ -30,8 +30,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tracker import journal, mail, queue, services, smtp
-from tracker.content import DigestBuilder, ReminderBuilder, advance_cursors
+from tracker import journal, mail, queue, selectors, services, smtp
+from tracker.content import DigestBuilder, reminder_content
 from tracker.models import Delivery, DeliveryKind, DeliveryState
 
 logger = logging.getLogger(__name__)
@@ -65,10 +65,9 @@ class Batch:
 
     def __init__(self, deliveries: list[Delivery]):
         self.deliveries = deliveries
+        self.state = selectors.batch_state(deliveries)
+        self.digests = DigestBuilder(self.state)
         digests = [d for d in deliveries if d.kind == DeliveryKind.DIGEST]
-        reminders = [d for d in deliveries if d.kind == DeliveryKind.REMINDER]
-        self.digests = DigestBuilder(digests) if digests else None
-        self.reminders = ReminderBuilder(reminders) if reminders else None
         # A subscriber's later digest covers everything an earlier one would: send only that.
         latest = {d.subscriber_id: d.pk for d in sorted(digests, key=lambda d: d.changes_through)}
         self.superseded = {d.pk for d in digests} - set(latest.values())
@@ -90,16 +89,16 @@ class Batch:
         if not subscriber.is_active:
             return None
         if delivery.kind == DeliveryKind.REMINDER:
-            content = self.reminders.content(delivery)
-            if content is None:
+            reminder = reminder_content(self.state, delivery)
+            if reminder is None:
                 return None
-            return self._render(content, "reminder", {"reminder": content}, content.language)
+            return self._render(reminder, "reminder", {"reminder": reminder}, reminder.language)
         if delivery.pk in self.superseded:
             return None
-        content = self.digests.content(delivery)
-        if content.is_empty():
+        digest = self.digests.content(delivery)
+        if digest.is_empty():
             return None
-        return self._render(content, "digest", {"digest": content}, content.language)
+        return self._render(digest, "digest", {"digest": digest}, digest.language)
 
 
 def claim(ids: Iterable[int]) -> list[Delivery]:
@@ -243,7 +242,9 @@ def record(claim: uuid.UUID, deliveries: list[Delivery], outcome: Outcome) -> No
         )
         # These went out whoever records them; moving a cursor forward twice is harmless.
         sent = set(outcome.sent)
-        advance_cursors([d for d in deliveries if d.pk in sent and d.kind == DeliveryKind.DIGEST])
+        services.subscribers_advance_digest_cursor(
+            sent_digests=[d for d in deliveries if d.pk in sent and d.kind == DeliveryKind.DIGEST]
+        )
     if outcome.skipped:
         mine.filter(pk__in=outcome.skipped).update(state=DeliveryState.SKIPPED, claim=None)
     by_id = {d.pk: d for d in deliveries}

@@ -8,11 +8,14 @@ settings are only ever changed from that signed link).
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
@@ -171,6 +174,19 @@ def suspend(subscriber_ids: Iterable[int], reason: str) -> int:
     return Subscriber.objects.filter(pk__in=list(subscriber_ids), suspended_at=None).update(
         suspended_at=timezone.now(), suspension_reason=reason[:1000]
     )
+
+
+def subscribers_advance_digest_cursor(*, sent_digests: Iterable[Delivery]) -> None:
+    """Move each digest's subscriber past the changes it has now been sent (after the send);
+    a cursor never moves back, so recording the same digests twice is harmless."""
+    now = timezone.now()
+    by_moment: defaultdict[datetime.datetime | None, list[int]] = defaultdict(list)
+    for delivery in sent_digests:
+        by_moment[delivery.changes_through].append(delivery.subscriber_id)
+    for moment, ids in by_moment.items():
+        Subscriber.objects.filter(
+            Q(digest_cursor__lt=moment) | Q(digest_cursor__isnull=True), pk__in=ids
+        ).update(digest_cursor=moment, last_digest_at=now)
 
 
 def resend(delivery_ids: Iterable[int]) -> int:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from roadmap import services
 from roadmap.targets import Target
 from tests.factories import MilestoneFactory
-from tracker.content import Change, DigestContent, _facts_of
+from tracker.content import Change, DigestContent, MilestoneFacts
 from tracker.mail import render
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_feed_item_of_a_slip_strikes_the_old_target(client, slipped):
 
 def test_the_digest_strikes_the_old_target_of_a_slip(slipped):
     update = slipped.updates.filter(slip_days__gt=0).get()
-    change = Change(milestone=_facts_of(slipped), update=update, recorded_on=TODAY.date())
+    change = Change(milestone=MilestoneFacts.of(slipped), update=update, recorded_on=TODAY.date())
     digest = DigestContent(language="en", day=TODAY.date(), slipped=(change,))
 
     email = render("digest", {"digest": digest}, "en")

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from roadmap.targets import Target
 from tests.factories import MilestoneFactory, WorkstreamFactory
-from tracker import mail, schedule
-from tracker.content import LIST_LIMIT, DigestBuilder
+from tracker import mail, schedule, selectors
+from tracker.content import DIGEST_SECTION_LIMIT as LIST_LIMIT
+from tracker.content import DigestBuilder
 from tracker.models import Delivery, DeliveryKind
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def _digest(subscriber, language):
         period=schedule.local_day(now, subscriber.timezone),
         changes_through=now,
     )
-    content = DigestBuilder([delivery]).content(delivery)
+    content = DigestBuilder(selectors.batch_state([delivery])).content(delivery)
     return content, mail.render("digest", {"digest": content}, language)
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.dispatch import dispatch, dispatch_for
+from tracker.dispatch import Dispatched, dispatch, dispatch_for
 from tracker.models import DeliveryKind, Subscriber
 from tracker.previews import preview
 
@@ -24,12 +24,14 @@ class Command(BaseCommand):
             found = Subscriber.objects.active().filter(email__iexact=subscriber.strip()).first()
             if found is None:
                 raise CommandError(f"No confirmed, active subscriber has the address {subscriber}.")
-            plan = dispatch_for(found, dry_run=dry_run)
-            if dry_run and plan.ids:
+            dispatched = dispatch_for(found, dry_run=dry_run)
+            if not dispatched.due:
+                self.stdout.write(f"{found.email}: nothing changed since the last digest")
+            if dry_run and dispatched.ids:
                 self._print_email(found)
         else:
-            plan = dispatch(kinds={DeliveryKind.DIGEST}, dry_run=dry_run, describe=True)
-        report(self, plan, dry_run, "digest")
+            dispatched = dispatch(kinds={DeliveryKind.DIGEST}, dry_run=dry_run, describe=True)
+        report(self, dispatched, dry_run, "digest")
 
     def _print_email(self, subscriber: Subscriber) -> None:
         """Print the digest the dry run would have queued, as its text part reads."""
@@ -37,8 +39,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Subject: {message.subject}\n\n{message.body}")
 
 
-def report(command: BaseCommand, plan, dry_run: bool, noun: str) -> None:
-    for line in plan.lines:
-        command.stdout.write(line)
+def report(command: BaseCommand, dispatched: Dispatched, dry_run: bool, noun: str) -> None:
+    """Print each delivery queued (on a dry run, that would be) and how many."""
+    for delivery in dispatched.queued or ():
+        command.stdout.write(f"{delivery.email}: {delivery.key}")
     verb = "would be queued (dry run: nothing written)" if dry_run else "queued"
-    command.stdout.write(command.style.SUCCESS(f"{len(plan.ids)} {noun}(s) {verb}."))
+    command.stdout.write(command.style.SUCCESS(f"{len(dispatched.ids)} {noun}(s) {verb}."))

@@ -17,5 +17,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        plan = dispatch(kinds={DeliveryKind.REMINDER}, dry_run=dry_run, describe=True)
-        report(self, plan, dry_run, "reminder")
+        dispatched = dispatch(kinds={DeliveryKind.REMINDER}, dry_run=dry_run, describe=True)
+        report(self, dispatched, dry_run, "reminder")
