@@ -469,6 +469,10 @@ class Milestone(models.Model):
         indexes = [
             models.Index(fields=["status", "target_end"], name="milestone_status_due"),
             models.Index(fields=["updated_at"], name="milestone_updated"),
+            # The timeline's undated milestones by title: a third of an agenda edition's rows.
+            models.Index(
+                fields=["title"], condition=Q(target_end__isnull=True), name="milestone_undated"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="milestone_progress_0_100"),
