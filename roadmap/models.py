@@ -217,9 +217,10 @@ class Topic(models.Model):
 class Status(models.TextChoices):
     """A milestone's lifecycle.
 
-    planned → in progress → consultation open → completed, with "delayed" reachable from any open
-    state and "cancelled" from any state that is not finished. Completed and cancelled are final:
-    a regulator that revives a cancelled plan publishes a new milestone.
+    Usually planned → in progress → consultation open → completed, but not in that order only:
+    regulators reopen consultations, resume delayed work and send drafts back for more work, so
+    an open milestone may become any other status (``allowed_after``). Completed and cancelled are
+    final: a regulator that revives a cancelled plan publishes a new milestone.
     """
 
     PLANNED = "planned", _("planned")
@@ -239,7 +240,8 @@ class Status(models.TextChoices):
 
     @classmethod
     def allowed_after(cls, status):
-        """Return the statuses a milestone in ``status`` may move to."""
+        """Return the statuses a milestone in ``status`` may move to: any other while it is open,
+        none once it is final."""
         if status in cls.final_values():
             return []
         return [s for s in cls.values if s != status]
@@ -810,12 +812,10 @@ class MilestoneUpdate(models.Model):
             parts.append(
                 _("status %(old)s → %(new)s") % {"old": old, "new": self.get_new_status_display()}
             )
-        if self.new_target is not None:
-            old = self.old_target_value.words() if self.old_target else "—"
-            line = _("target %(old)s → %(new)s") % {
-                "old": old,
-                "new": self.new_target_value.words(),
-            }
+        new_target, old_target = self.new_target_value, self.old_target_value
+        if new_target is not None:
+            old = old_target.words() if old_target is not None else "—"
+            line = _("target %(old)s → %(new)s") % {"old": old, "new": new_target.words()}
             if self.slip_days:
                 line += " " + _("(%(days)+d days)") % {"days": self.slip_days}
             parts.append(line)

@@ -169,6 +169,25 @@ def test_summary_is_rendered_without_script():
     assert 'href="https://sec.gov"' in html
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (Status.IN_PROGRESS, Status.CONSULTATION_OPEN),  # a consultation opens
+        (Status.CONSULTATION_OPEN, Status.IN_PROGRESS),  # it closes, the work goes on
+        (Status.DELAYED, Status.CONSULTATION_OPEN),  # a delayed consultation opens at last
+        (Status.DELAYED, Status.IN_PROGRESS),  # delayed work resumes
+        (Status.IN_PROGRESS, Status.PLANNED),  # a draft goes back to planning
+    ],
+)
+def test_an_open_milestone_may_go_back_as_regulators_reopen_and_resume(old, new):
+    assert new in Status.allowed_after(old)
+
+
+@pytest.mark.parametrize("final", Status.final_values())
+def test_a_final_status_allows_nothing_else(final):
+    assert Status.allowed_after(final) == []
+
+
 def test_the_status_rule_is_one_rule_with_one_message():
     Status.check_transition(Status.COMPLETED, Status.COMPLETED)  # staying is always allowed
     Status.check_transition(Status.PLANNED, Status.DELAYED)
