@@ -13,7 +13,8 @@ and the subscribers whose hour it is:
   a slip jumped over it) is caught up late, once: only the most recent lead day missed for that
   deadline, only while the deadline is ahead, and only if it fell after the subscriber confirmed,
   so a new subscriber is not flooded. It has the key the on-time reminder would have had, so it
-  can never be sent twice or after that one.
+  can never be sent twice or after that one, and once written it is not proposed again on the
+  days after.
 
 A dispatch reads the changes since the oldest subscriber's last digest once, and per group of
 subscribers only the milestones whose deadline is one of their lead times away (or up to
@@ -63,8 +64,9 @@ class Queued:
 
 @dataclass(frozen=True)
 class Dispatched:
-    """What a dispatch did: the deliveries it queued (on a dry run, would have), how many due
-    deliveries it found (queued now or written before), and how many slots it walked."""
+    """What a dispatch did: the deliveries it queued (on a dry run, would have), how many
+    deliveries it found due (``dispatch_for``: none means nothing changed), and how many slots it
+    walked."""
 
     ids: list[int]
     due: int = 0
@@ -160,7 +162,7 @@ def _deliveries_for(
         due = walk.due_on(
             frozenset(deadline for found in reminders.values() for deadline, _lead in found)
         )
-    rows = []
+    rows, late = [], []
     for subscriber in subscribers:
         day = days[(subscriber.timezone, subscriber.send_hour)]
         pattern = patterns[subscriber.pk]
@@ -181,9 +183,10 @@ def _deliveries_for(
                 )
             )
         for deadline, lead in reminders.get(subscriber.pk, ()) if due else ():
+            on_time = deadline == day + datetime.timedelta(days=lead)
             for milestone in due.get(deadline, ()):
                 if pattern.matches(milestone):
-                    rows.append(
+                    (rows if on_time else late).append(
                         Delivery(
                             subscriber=subscriber,
                             kind=DeliveryKind.REMINDER,
@@ -193,11 +196,18 @@ def _deliveries_for(
                             target_end=deadline,
                         )
                     )
+    if late:
+        # A lead day stays missed for days: propose its catch-up only until one is written.
+        written = selectors.reminders_written(
+            {row.subscriber_id for row in late}, {row.key for row in late}
+        )
+        rows += [row for row in late if (row.subscriber_id, row.key) not in written]
     return rows
 
 
 def _write(rows: list[Delivery], walk: _Walk) -> None:
-    """Insert ``rows`` (skipping any that exist) and add the pending ones to ``walk``."""
+    """Insert ``rows`` (skipping any that exist) and add the pending ones never tried to
+    ``walk``: one already tried waits for its task's retry, after the backoff."""
     walk.due += len(rows)
     if not rows:
         return
@@ -206,6 +216,7 @@ def _write(rows: list[Delivery], walk: _Walk) -> None:
         subscriber_id__in={row.subscriber_id for row in rows},
         key__in={row.key for row in rows},
         state=DeliveryState.PENDING,
+        claimed_at__isnull=True,
     ).values_list("id", "subscriber_id", "key")
     wanted = {(row.subscriber_id, row.key): row.subscriber.email for row in rows}
     for pk, subscriber_id, key in written:

@@ -7,6 +7,8 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from roadmap import services as roadmap_services
 from roadmap.targets import Target
@@ -98,6 +100,22 @@ def test_a_reminder_sent_on_time_is_not_sent_again_late(reader, run):
     assert reminders() == [(7, datetime.date(2026, 1, 20), DeliveryState.SENT)]
     assert len(mail.outbox) == 1
     assert "late" not in mail.outbox[0].body
+
+
+def test_a_reminder_caught_up_late_is_not_proposed_again_on_the_days_after(reader, run):
+    milestone_due(datetime.date(2026, 1, 20))
+    run(at(2026, 1, 12, 9, 1))
+    run(at(2026, 1, 16, 9, 1))  # catches up the 7-day reminder missed on the 13th
+    assert reminders() == [(7, datetime.date(2026, 1, 20), DeliveryState.SENT)]
+
+    for day in (17, 18):  # the 13th is still the lead day missed: nothing new is due
+        with CaptureQueriesContext(connection) as queries:
+            run(at(2026, 1, day, 9, 1))
+        inserts = [
+            q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "tracker_delivery"')
+        ]
+        assert inserts == []
+    assert len(mail.outbox) == 1
 
 
 def test_a_new_subscriber_gets_no_late_reminders_for_lead_days_before_they_confirmed(
