@@ -12,6 +12,11 @@ from django.utils.cache import add_never_cache_headers
 LANGUAGE_PARAMETER = "lang"
 
 
+def language_codes() -> list[str]:
+    """The codes of the languages the site speaks, as ``settings.LANGUAGES`` lists them."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 def switch_language(get_response):
     """Answer a page's ``?lang=`` with the language cookie and a redirect to the clean address."""
 

@@ -20,19 +20,20 @@ MILESTONES_PER_PAGE = 50
 
 
 def _overview(request, template, filters: MilestoneFilter, context: dict):
-    """Render a page built on the dashboard's data for ``filters``: counts, lists and timeline."""
+    """Render a page built on the overview of the milestones ``filters`` match: their counts,
+    the lists due soon, overdue and recently changed, and the timeline."""
     today = timezone.localdate()
-    data = selectors.dashboard(filters=filters, today=today)
-    page = Paginator(data.matching, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+    overview = selectors.dashboard(filters=filters, today=today)
+    page = Paginator(overview.matching, MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         template,
         {
             **context,
-            "data": data,
+            "overview": overview,
             "page": page,
             "today": today,
-            "timeline": timeline.render(data.timeline, today),
+            "timeline": timeline.render(overview.timeline, today),
         },
     )
 

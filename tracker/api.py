@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -14,6 +15,7 @@ from rest_framework.decorators import (
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 
+from config.language import language_codes
 from roadmap.api.serializers import StrictSerializerMixin
 from roadmap.api.views import LimitedJSONParser
 from tracker import services
@@ -64,7 +66,9 @@ class SubscriptionSerializer(StrictSerializerMixin, serializers.Serializer):
     )
     send_hour = serializers.IntegerField(default=8, help_text="Local hour to send at, 0–23.")
     language = serializers.ChoiceField(
-        choices=["en", "zh-hans"], default="en", help_text="Language of the emails."
+        choices=language_codes(),
+        default=settings.LANGUAGE_CODE,
+        help_text="Language of the emails.",
     )
 
     def validate(self, data):

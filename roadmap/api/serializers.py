@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.language import language_codes
 from config.nul_bytes import contains_nul
 from roadmap import selectors, services
 from roadmap.api.fields import TargetField, TargetSerializer, target_data
@@ -69,7 +70,7 @@ def raise_as_api_error(error: DjangoValidationError):
 
 def languages_field() -> serializers.DictField:
     return serializers.DictField(
-        child=serializers.ChoiceField(choices=["en", "zh-hans"]),
+        child=serializers.ChoiceField(choices=language_codes()),
         read_only=True,
         help_text="The language each text is in, by field: the requested one (lang or "
         "Accept-Language), or en when the text has no version in it and the original is shown.",

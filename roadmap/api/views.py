@@ -18,6 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.language import language_codes
 from roadmap import selectors, services, versions
 from roadmap.api.filters import ChangeFilter, MilestoneFilterSet
 from roadmap.api.forecasts import ScorecardSerializer, scorecard_data
@@ -38,7 +39,7 @@ MAX_BODY_BYTES = 64 * 1024
 LANGUAGE = OpenApiParameter(
     "lang",
     OpenApiTypes.STR,
-    enum=["en", "zh-hans"],
+    enum=language_codes(),
     description="Language of the words in the response (else Accept-Language).",
 )
 
@@ -130,8 +131,8 @@ class ApiView:
     def initial(self, request, *args, **kwargs):
         language = request.query_params.get("lang")
         if language is not None:
-            if language not in ("en", "zh-hans"):
-                raise ValidationError({"lang": ["Use en or zh-hans."]})
+            if language not in language_codes():
+                raise ValidationError({"lang": [f"Use {' or '.join(language_codes())}."]})
             translation.activate(language)
             request.LANGUAGE_CODE = language
         super().initial(request, *args, **kwargs)

@@ -106,7 +106,7 @@ def test_rows_dated_before_the_edition_are_reported_done_and_never_overdue(clien
     # Only projections whose month has passed with nothing reporting them done are overdue.
     assert overdue == {"ua-3064-af00-nprm", "ua-1557-af10-nprm"}
     assert {item["slug"] for item in listed} == overdue
-    shown = {m.slug for m in dashboard.context["data"].overdue}
+    shown = {m.slug for m in dashboard.context["overview"].overdue}
     assert shown == overdue
 
 
