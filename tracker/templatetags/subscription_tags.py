@@ -12,6 +12,7 @@ def reminder_words(days: list[int]) -> str:
     """“30, 7 and 1 days before a target”, or that there are no reminders."""
     if not days:
         return _("no reminders")
+    # Not django.utils.text.get_text_list: it spaces the last word ("30、7 和 1"), Chinese does not.
     numbers = [str(day) for day in days]
     listed = numbers[0]
     if len(numbers) > 1:
