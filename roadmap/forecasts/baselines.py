@@ -24,7 +24,9 @@ def drift(baseline: Target | None, current: Target) -> int | None:
     if baseline is None or not (baseline.is_dated and current.is_dated):
         return None
     precision = current.precision
-    return _period_index(current.end, precision) - _period_index(baseline.end, precision)
+    return _period_index(current.span()[1], precision) - _period_index(
+        baseline.span()[1], precision
+    )
 
 
 def _amount(count: int, precision: Precision) -> str:
@@ -43,7 +45,7 @@ def _amount(count: int, precision: Precision) -> str:
 def drift_words(baseline: Target | None, current: Target) -> str:
     """Say the drift in words, or "" when either target has no date."""
     count = drift(baseline, current)
-    if count is None:
+    if count is None or baseline is None:
         return ""
     first = baseline.period_words()
     if count == 0:

@@ -95,12 +95,12 @@ def evaluate(clock: Clock, days: Mapping[int, datetime.date | None]) -> datetime
     of them only when all are.
     """
     known = [term_day(term, days) for term in clock.terms]
+    dated = [day for day in known if day is not None]
     if clock.combine == Combine.EARLIER:
-        dated = [day for day in known if day is not None]
         return min(dated) if dated else None
-    if not known or any(day is None for day in known):
+    if not known or len(dated) < len(known):
         return None
-    return max(known)
+    return max(dated)
 
 
 def clock_target(clock: Clock, days: Mapping[int, datetime.date | None]) -> Target:
@@ -111,12 +111,15 @@ def clock_target(clock: Clock, days: Mapping[int, datetime.date | None]) -> Targ
     return Target.on_day(day, qualifier=Qualifier.BY)
 
 
-def creates_cycle(milestone: int, triggers: Iterable[int], edges: Mapping[int, Iterable[int]]):
+def creates_cycle(
+    milestone: int, triggers: Iterable[int], edges: Mapping[int, Iterable[int]]
+) -> bool:
     """Tell whether clocking ``milestone`` on ``triggers`` makes a loop.
 
     ``edges`` maps each clocked milestone to the milestones its clock counts from.
     """
-    seen, frontier = set(), set(triggers)
+    seen: set[int] = set()
+    frontier = set(triggers)
     while frontier:
         if milestone in frontier:
             return True
@@ -134,12 +137,14 @@ def offset_words(offset: int, unit: Unit) -> str:
 
 
 def term_words(term: Term, names: Mapping[int, str]) -> str:
-    if term.after is None:
-        return date_format(term.on, "DATE_FORMAT")
-    return _("%(offset)s after %(trigger)s") % {
-        "offset": offset_words(term.offset, term.unit),
-        "trigger": names.get(term.after, "?"),
-    }
+    if term.after is not None:
+        return _("%(offset)s after %(trigger)s") % {
+            "offset": offset_words(term.offset, term.unit),
+            "trigger": names.get(term.after, "?"),
+        }
+    if term.on is None:
+        raise ValueError(f"{term} counts from no milestone and falls on no day")
+    return date_format(term.on, "DATE_FORMAT")
 
 
 def rule_words(clock: Clock, names: Mapping[int, str]) -> str:
@@ -164,7 +169,7 @@ def rule_words(clock: Clock, names: Mapping[int, str]) -> str:
     return _("the latest of %(terms)s") % {"terms": listed}
 
 
-def words(clock: Clock, names: Mapping[int, str], days: Mapping[int, datetime.date | None]):
+def words(clock: Clock, names: Mapping[int, str], days: Mapping[int, datetime.date | None]) -> str:
     """The rule and what it gives: "120 days after Final rules, … → by 18 January 2027"."""
     return _("%(rule)s → %(target)s") % {
         "rule": rule_words(clock, names),
