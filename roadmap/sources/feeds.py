@@ -32,7 +32,7 @@ def _published(entry) -> datetime.datetime | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)
+    return datetime.datetime(*parsed[:6]).replace(tzinfo=datetime.UTC)
 
 
 def run_watch(run: Run) -> None:

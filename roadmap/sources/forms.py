@@ -1,6 +1,7 @@
 """The form an editor fills in to accept a suggestion: the change, prefilled from the item."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.admin_forms import TARGET_HELP
@@ -10,7 +11,7 @@ from roadmap.targets import Target
 
 
 class AcceptSuggestionForm(forms.Form):
-    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=Milestone.objects.none())
+    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=Milestone.objects.open())
     status = forms.ChoiceField(
         label=_("New status"),
         required=False,
@@ -20,7 +21,8 @@ class AcceptSuggestionForm(forms.Form):
         label=_("New target"),
         required=False,
         max_length=200,
-        help_text=_("Empty leaves the target as it is. ") + TARGET_HELP,
+        # Joined lazily: ``+`` would translate both halves once, at import.
+        help_text=format_lazy("{}{}", _("Empty leaves the target as it is. "), TARGET_HELP),
     )
     progress = forms.IntegerField(label=_("Progress"), required=False, min_value=0, max_value=100)
     note = forms.CharField(
@@ -30,7 +32,6 @@ class AcceptSuggestionForm(forms.Form):
     def __init__(self, *args, suggestion: Suggestion, **kwargs):
         super().__init__(*args, **kwargs)
         matched = suggestion.milestones.open()
-        self.fields["milestone"].queryset = Milestone.objects.open()
         self.fields["milestone"].initial = matched.first()
         self.fields["note"].initial = suggestion.title
 

@@ -150,8 +150,8 @@ class Candidates:
             if count < min(3, len(title_words)) or count * 5 < len(title_words) * 3:
                 continue
             match.milestones.append(pk)
-            shared = ", ".join(sorted(title_words & text_words))
-            match.reasons.append(f"shares {shared} with the milestone “{title}”")
+            in_common = ", ".join(sorted(title_words & text_words))
+            match.reasons.append(f"shares {in_common} with the milestone “{title}”")
             if len(match.milestones) == MAX_MILESTONES:
                 break
         return match

@@ -98,11 +98,11 @@ def _tracked_step(document: dict, rins: list[str]) -> Milestone | None:
 def _record(step: Milestone, document: dict) -> None:
     filed = str(document.get("filed_at") or "")[:10] or "?"
     published = document.get("publication_date") or "?"
-    source = {
-        "title": f"Federal Register public inspection {document['document_number']}"[:300],
-        "publisher": "Federal Register",
-        "url": document.get("html_url") or document.get("pdf_url") or "",
-    }
     note = f"Filed for public inspection on {filed}, to be published on {published}."
-    added = services.source_add(milestone=step, **source)
+    added = services.source_add(
+        milestone=step,
+        title=f"Federal Register public inspection {document['document_number']}"[:300],
+        publisher="Federal Register",
+        url=document.get("html_url") or document.get("pdf_url") or "",
+    )
     services.milestone_record_update(milestone=step, note=note, source=added)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,7 +37,7 @@ from roadmap.sources.models import (
 from roadmap.sources.runs import Run, SourceError
 
 ABANDONED_AFTER = datetime.timedelta(hours=2)
-RUNNERS = {
+RUNNERS: dict[str, Callable[[Run], None]] = {
     WatchKind.FEDERAL_REGISTER: federal_register.run_watch,
     WatchKind.UNIFIED_AGENDA: unified_agenda.run_watch,
     WatchKind.FEED: feeds.run_watch,
@@ -59,9 +60,9 @@ def watch_add(
     url: str,
     name: str = "",
     every_minutes: int = 360,
-    agencies: list[str] = (),
+    agencies: Sequence[str] = (),
     term: str = "",
-    document_types: list[str] = (),
+    document_types: Sequence[str] = (),
     since: datetime.date | None = None,
     enabled: bool = True,
 ) -> Watch:
@@ -132,7 +133,7 @@ def _finish(watch: Watch, record: WatchRun) -> None:
         values = {name: getattr(record, name) for name in fields}
         # Compare-and-set: a run declared abandoned meanwhile keeps that verdict.
         WatchRun.objects.filter(pk=record.pk, state=RunState.RUNNING).update(**values)
-        updates = {
+        updates: dict[str, object] = {
             "next_run_at": record.started_at + datetime.timedelta(minutes=watch.every_minutes)
         }
         if record.state == RunState.OK:
@@ -148,7 +149,7 @@ def suggestion_accept(
     *,
     suggestion: Suggestion,
     milestone: Milestone,
-    by: AbstractBaseUser | None,
+    by: User | None,
     note: str = "",
     **changes,
 ) -> MilestoneUpdate:
@@ -173,7 +174,7 @@ def suggestion_accept(
     return update
 
 
-def suggestion_dismiss(*, suggestion: Suggestion, by: AbstractBaseUser | None) -> bool:
+def suggestion_dismiss(*, suggestion: Suggestion, by: User | None) -> bool:
     """Dismiss ``suggestion`` if it is still to review; return whether it was."""
     return bool(
         Suggestion.objects.filter(pk=suggestion.pk, state=SuggestionState.NEW).update(

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import translation
 
+from roadmap.admin_forms import TARGET_HELP
 from roadmap.sources.forms import AcceptSuggestionForm
 from roadmap.sources.models import Suggestion, Watch, WatchRun
 
@@ -27,3 +28,10 @@ def test_the_accept_form_labels_are_capitalised():
 def test_the_watches_admin_reads_in_chinese(text, chinese):
     with translation.override("zh-hans"):
         assert str(text) == chinese
+
+
+def test_the_accept_form_target_help_reads_in_the_active_language():
+    help_text = AcceptSuggestionForm.base_fields["target_text"].help_text
+
+    with translation.override("zh-hans"):
+        assert str(help_text) == "留空则目标保持不变。" + str(TARGET_HELP)
