@@ -24,7 +24,7 @@ def measure() -> list[dict]:
     from roadmap.api.serializers import MilestoneSerializer
     from roadmap.api.views import milestone_queryset
     from tests.benchmarks import values_json
-    from tests.benchmarks.datasets import build_roadmap
+    from tests.support.datasets import build_roadmap
 
     build_roadmap(milestones=MILESTONES, workstreams=50)
     request = Request(RequestFactory().get("/api/v1/milestones/"))

@@ -18,7 +18,7 @@ def measure() -> list[dict]:
     from django.urls import reverse
 
     from roadmap.cache import bump_content_version
-    from tests.benchmarks.datasets import build_roadmap
+    from tests.support.datasets import build_roadmap
 
     client = Client()
     url = reverse("roadmap:dashboard")

@@ -1,11 +1,11 @@
 """Forecast refresh: the nightly rebuild of every group's curve and every open milestone's
 forecast, at 10,000 and at 100,000 milestones with their history.
 
-The data is the benchmark roadmap (``datasets.build_roadmap``): each milestone's creation entry,
-a recorded slip for one in five dated ones, and a quarter completed (known outcomes). The refresh
-reads the whole history, so its time grows with the history; the target is 30 seconds at
-100,000 milestones. The first refresh at each size is not measured: the measured ones, like the
-nightly one, replace forecasts that already exist.
+The data is the benchmark roadmap (``tests.support.datasets.build_roadmap``): each milestone's
+creation entry, a recorded slip for one in five dated ones, and a quarter completed (known
+outcomes). The refresh reads the whole history, so its time grows with the history; the target
+is 30 seconds at 100,000 milestones. The first refresh at each size is not measured: the
+measured ones, like the nightly one, replace forecasts that already exist.
 
     python tests/benchmarks/bench_forecasts.py
 """
@@ -19,7 +19,7 @@ TARGET_SECONDS = 30
 def measure() -> list[dict]:
     from roadmap.models import Forecast, MilestoneUpdate
     from roadmap.services import forecasts_refresh
-    from tests.benchmarks.datasets import build_roadmap
+    from tests.support.datasets import build_roadmap
 
     rows = []
     for size in SIZES:

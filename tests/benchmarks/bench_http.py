@@ -109,7 +109,7 @@ def measure(base: str) -> list[dict]:
 
 def main() -> None:
     setup_django()
-    from tests.benchmarks.datasets import build_roadmap
+    from tests.support.datasets import build_roadmap
     from tests.tracker.smtp_sink import free_port
 
     with throwaway_database("bench_http") as url:

@@ -22,7 +22,7 @@ def measure() -> list[dict]:
     from django.utils import timezone
 
     from roadmap.models import Milestone
-    from tests.benchmarks.datasets import build_roadmap
+    from tests.support.datasets import build_roadmap
     from tracker.dispatch import dispatch
     from tracker.models import DeliveryKind, Subscriber
 

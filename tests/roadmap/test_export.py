@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from roadmap.models import Milestone
 from roadmap.targets import Target
-from tests.benchmarks.datasets import build_roadmap
 from tests.factories import MilestoneFactory
+from tests.support.datasets import build_roadmap
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from roadmap.models import Authority, Jurisdiction, Milestone, Roadmap, Topic, Workstream
-from tests.benchmarks.datasets import build_roadmap
+from tests.support.datasets import build_roadmap
 
 pytestmark = pytest.mark.django_db
 

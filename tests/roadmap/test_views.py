@@ -10,8 +10,8 @@ from django.urls import reverse
 from roadmap import services
 from roadmap.models import Milestone, Status
 from roadmap.targets import Target
-from tests.benchmarks.datasets import build_roadmap
 from tests.factories import MilestoneFactory
+from tests.support.datasets import build_roadmap
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(2025, 8, 15, 12, tzinfo=datetime.UTC)

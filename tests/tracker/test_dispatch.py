@@ -215,7 +215,7 @@ def test_send_reminders_command_uses_the_same_records(make_subscriber, capsys):
 def test_dispatch_and_a_digest_batch_cost_the_same_queries_at_100_and_10000_milestones(
     make_subscriber, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    from tests.benchmarks.datasets import build_roadmap
+    from tests.support.datasets import build_roadmap
 
     reader = subscribe_at(at(2026, 1, 5, 5), make_subscriber, timezone="UTC", send_hour=8)
     counts = []

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from roadmap import services
 from roadmap.models import Forecast, Milestone, Status
 from roadmap.targets import Target
-from tests.benchmarks.datasets import build_roadmap
 from tests.factories import MilestoneFactory
+from tests.support.datasets import build_roadmap
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/milestones/"

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from roadmap.api.views import MAX_BODY_BYTES
 from roadmap.models import Milestone, MilestoneUpdate, Workstream
-from tests.benchmarks.datasets import build_roadmap
+from tests.support.datasets import build_roadmap
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 LIST = "/api/v1/milestones/"

@@ -12,8 +12,8 @@ from roadmap import services
 from roadmap.forecasts.scorecards import Record, Trend, deadline_of, scorecard
 from roadmap.models import Authority, Status
 from roadmap.targets import Target
-from tests.benchmarks.datasets import build_roadmap
 from tests.factories import AuthorityFactory, MilestoneFactory, WorkstreamFactory
+from tests.support.datasets import build_roadmap
 
 TODAY = datetime.date(2026, 6, 1)
 D = datetime.date

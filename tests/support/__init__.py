@@ -1,0 +1,1 @@
+"""What tests and benchmarks both build: data sets, written as the services would write them."""
