@@ -37,23 +37,20 @@ class UpdatesFeed(Feed):
 
     def item_title(self, update: MilestoneUpdate):
         if update.kind == "created":
+            target = update.new_target_value
             return _("New: %(title)s (%(target)s)") % {
                 "title": local(update.milestone, "title"),
-                "target": update.new_target_value.words() if update.new_target else "",
+                "target": target.words() if target is not None else "",
             }
         return f"{local(update.milestone, 'title')}: {update.describe() or update.note[:80]}"
 
     def item_description(self, update: MilestoneUpdate):
         """The note, or what changed; a slip first shows the old target struck through (HTML)."""
         text = update.note or update.describe()
-        if not update.is_slip:
+        old, new = update.old_target_value, update.new_target_value
+        if not update.is_slip or old is None or new is None:
             return text
-        return format_html(
-            "<p><del>{}</del> {}</p><p>{}</p>",
-            update.old_target_value.words(),
-            update.new_target_value.words(),
-            text,
-        )
+        return format_html("<p><del>{}</del> {}</p><p>{}</p>", old.words(), new.words(), text)
 
     def item_link(self, update: MilestoneUpdate):
         return f"{update.milestone.get_absolute_url()}#update-{update.pk}"

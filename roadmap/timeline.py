@@ -74,8 +74,9 @@ def _pack(milestones: list[Milestone], window: Window) -> list[list[Milestone]]:
     gap = datetime.timedelta(days=window.days * (MIN_BAR / 100 + NUMBER_ROOM / _plot_width()))
     rows: list[list[Milestone]] = []
     for milestone in sorted(milestones, key=lambda m: (m.target_start, m.target_end)):
+        start = _span(milestone)[0]
         for row in rows:
-            if row[-1].target_end + gap < milestone.target_start:
+            if _span(row[-1])[1] + gap < start:
                 row.append(milestone)
                 break
         else:
@@ -84,6 +85,13 @@ def _pack(milestones: list[Milestone], window: Window) -> list[list[Milestone]]:
             else:
                 rows[-1].append(milestone)
     return rows
+
+
+def _span(milestone: Milestone) -> tuple[datetime.date, datetime.date]:
+    """Return the first and last day of a dated milestone's target."""
+    if milestone.target_start is None or milestone.target_end is None:
+        raise ValueError(f"{milestone.slug} has no target dates")
+    return milestone.target_start, milestone.target_end
 
 
 def _plot_width() -> int:
@@ -166,7 +174,9 @@ def render(milestones: list[Milestone], today: datetime.date) -> Timeline:
         else:
             by_lane.setdefault(milestone.workstream, []).append(milestone)
     lanes = sorted(by_lane, key=lambda w: (w.roadmap.title, w.position, w.title))
-    bars, labels, key = [], [], []
+    bars: list[str] = []
+    labels: list[str] = []
+    key: list[tuple[int, Milestone]] = []
     numbers: dict[int, int] = {}
     y = AXIS_HEIGHT
     roadmap = None
@@ -251,7 +261,8 @@ def _link(milestone: Milestone, number: int) -> str:
 
 def _mark(milestone: Milestone, number: int, window: Window, y: int) -> str:
     """A bar over the target's interval, or a diamond on its one day, then its number."""
-    start = window.percent(milestone.target_start)
+    first, last = _span(milestone)
+    start = window.percent(first)
     if milestone.target_precision == Precision.DAY:
         shape = (
             f'<svg x="{start:.3f}%" y="{y + 12}" overflow="visible">'
@@ -259,7 +270,7 @@ def _mark(milestone: Milestone, number: int, window: Window, y: int) -> str:
         )
         end, offset = start, DIAMOND + 3
     else:
-        width = max(MIN_BAR, window.percent(milestone.target_end) - start + 100 / window.days)
+        width = max(MIN_BAR, window.percent(last) - start + 100 / window.days)
         shape = (
             f'<rect class="tl-bar" x="{start:.3f}%" y="{y + 4}" width="{width:.3f}%" '
             'height="16" rx="3"/>'

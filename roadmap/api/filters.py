@@ -77,7 +77,7 @@ class MilestoneFilterSet(StrictFilterSet):
 
     class Meta:
         model = Milestone
-        fields = []
+        fields: list[str] = []
 
     def filter_due_after(self, queryset, name, value):
         return queryset.with_deadline().filter(target_end__gte=value)
@@ -108,4 +108,4 @@ class ChangeFilter(StrictFilterSet):
 
     class Meta:
         model = MilestoneUpdate
-        fields = []
+        fields: list[str] = []

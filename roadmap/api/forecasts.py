@@ -192,7 +192,7 @@ class ScorecardYearSerializer(serializers.Serializer):
 class ScorecardSerializer(ScorecardYearSerializer):
     """How often the milestones were done by the end of the first period published for them."""
 
-    year = None
+    year = None  # type: ignore[assignment]  # DRF drops an inherited field set to None
     as_of = serializers.DateField(help_text="The day the figures are computed for.")
     milestones = serializers.IntegerField(help_text="Every milestone tracked, counted or not.")
     trend = serializers.ChoiceField(

@@ -6,7 +6,7 @@ ERRORS = {
     "additionalProperties": True,
     "description": "Messages by field name, or under `detail`.",
 }
-ANONYMOUS = {}
+ANONYMOUS: dict[str, list[str]] = {}
 
 
 def document_errors(result, generator, request, public):

@@ -112,11 +112,13 @@ def split_row(action: str | None, date: str | None) -> list[tuple[str, Target]]:
     """
     action = clean_line(action)
     named = []
-    for match in _IN_PARENTHESES.finditer(action):
-        named.append((match[1].strip(), _written_day(*match.group(2, 3, 4), "TTBL_ACTION")))
+    for event in _IN_PARENTHESES.finditer(action):
+        month, day, year = event.group(2, 3, 4)
+        named.append((event[1].strip(), _written_day(month, day, year, "TTBL_ACTION")))
     action = clean_line(_IN_PARENTHESES.sub(" ", action))
     match = _IN_ACTION.search(action)
     if match:
-        own = _written_day(*match.group(1, 2, 3), "TTBL_ACTION")
+        month, day, year = match.group(1, 2, 3)
+        own = _written_day(month, day, year, "TTBL_ACTION")
         return [(action[: match.start()].strip(), own), *named]
     return [(action, parse_timetable_date(date)), *named]

@@ -128,7 +128,6 @@ class _Importer:
     def __init__(self, report: ImportReport, gate: Gate):
         self.report = report
         self.gate = gate
-        self.observed = None
         self._roadmap = None
         self._authorities: dict[str, Authority] = {}
         self._workstreams: dict[str, Workstream] = {}
@@ -185,7 +184,7 @@ class _Importer:
         title = clean_line(document.get("title"))
         kind = clean_line(document.get("type"))
         published = _date(document, "publication_date")
-        self.observed = published_at(published)
+        observed = published_at(published)
         agencies = document.get("agencies") or [{}]
         authority = self.authority(agencies[0])
         rule = self.tracked_rule(_rins(document))
@@ -197,7 +196,7 @@ class _Importer:
         }
         dates = clean_text(document.get("dates"))
         if rule is not None:
-            self.complete_step(rule, kind, published, source)
+            self.complete_step(rule, kind, published, source, observed)
         closes = _date(document, "comments_close_on")
         if kind == "Proposed Rule" and isinstance(closes, datetime.date):
             self.milestone(
@@ -208,6 +207,7 @@ class _Importer:
                 authority,
                 source,
                 dates,
+                observed,
             )
         effective = _date(document, "effective_on")
         if kind == "Rule" and isinstance(effective, datetime.date):
@@ -219,6 +219,7 @@ class _Importer:
                 authority,
                 source,
                 dates,
+                observed,
             )
 
     def workstream(self, agency: dict, authority: Authority) -> Workstream:
@@ -233,7 +234,14 @@ class _Importer:
             self._workstreams[slug] = workstream
         return self._workstreams[slug]
 
-    def complete_step(self, rule: Workstream, kind: str, published, source: dict) -> None:
+    def complete_step(
+        self,
+        rule: Workstream,
+        kind: str,
+        published: datetime.date,
+        source: dict,
+        observed: datetime.datetime,
+    ) -> None:
         prefixes = STEP_FOR_TYPE.get(kind, ())
         steps = Milestone.objects.filter(workstream=rule).exclude(status__in=Status.final_values())
         for milestone in steps.order_by("target_end", "pk"):
@@ -244,14 +252,24 @@ class _Importer:
                     milestone,
                     source,
                     f"Published as {source['title']}.",
-                    self.observed,
+                    observed,
                     status=Status.COMPLETED,
                     actual_date=published,
                 )
                 self.report.changed.append(f"{milestone.title}: completed on {published}")
                 return
 
-    def milestone(self, slug, title, target: Target, workstream, authority, source, dates) -> None:
+    def milestone(
+        self,
+        slug: str,
+        title: str,
+        target: Target,
+        workstream: Workstream,
+        authority: Authority,
+        source: dict,
+        dates: str,
+        observed: datetime.datetime,
+    ) -> None:
         existing = self._milestones.get(slug)
         if existing is None:
             self.gate.check("add", Milestone, title)
@@ -265,7 +283,7 @@ class _Importer:
                 target=target,
                 sources=[source],
                 note="Imported from the Federal Register.",
-                observed_at=self.observed,
+                observed_at=observed,
             )
             self.report.created.append(f"{title} ({target.words()})")
         elif existing.target.same_dates(target):
@@ -277,7 +295,7 @@ class _Importer:
                 existing,
                 source,
                 "Federal Register update.",
-                self.observed,
+                observed,
                 target=target,
             )
             self.report.changed.append(f"{title}: {before.words()} → {target.words()}")

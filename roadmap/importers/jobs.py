@@ -12,7 +12,7 @@ import io
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -61,9 +61,7 @@ class ChunkReader(io.RawIOBase):
 
 
 @transaction.atomic
-def import_job_create(
-    *, kind: str, upload: UploadedFile, options: dict, by: AbstractBaseUser
-) -> ImportJob:
+def import_job_create(*, kind: str, upload: UploadedFile, options: dict, by: User) -> ImportJob:
     """Store an upload and its options as a job waiting for a worker."""
     job = ImportJob.objects.create(
         kind=kind,

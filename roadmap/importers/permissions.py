@@ -4,14 +4,14 @@ everything."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Model
 
 from roadmap.importers.report import ImportFailed
 
 
 class Gate:
-    def __init__(self, user: AbstractBaseUser | None = None):
+    def __init__(self, user: User | None = None) -> None:
         self.user = user
 
     def check(self, action: str, model: type[Model], what: str) -> None:
