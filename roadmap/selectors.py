@@ -10,8 +10,6 @@ from django.db.models import (
     Count,
     F,
     JSONField,
-    Max,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
 from roadmap.forecasts import clocks
-from roadmap.forecasts.forecast import AGED_DAYS, Facts, step_of
+from roadmap.forecasts.forecast import Facts, step_of
 from roadmap.forecasts.history import History, Observation, state_on
 from roadmap.forecasts.scorecards import Record, Scorecard, deadline_of, scorecard, scorecards
 from roadmap.models import (
@@ -429,8 +427,16 @@ def forecast_histories() -> list[History]:
             "pk", "authority_id", "authority__jurisdiction_id", "title", "actual_date"
         ).iterator(chunk_size=5000)
     }
+    for milestone, observation in _observations(MilestoneUpdate.objects.all()):
+        histories[milestone].observations.append(observation)
+    return list(histories.values())
+
+
+def _observations(updates: QuerySet[MilestoneUpdate]) -> Iterator[tuple[int, Observation]]:
+    """Yield ``(milestone id, observation)`` for the entries of ``updates`` that set a target or
+    a status, each milestone's in the order their sources published them."""
     entries = (
-        MilestoneUpdate.objects.filter(Q(new_target__isnull=False) | ~Q(new_status=""))
+        updates.filter(Q(new_target__isnull=False) | ~Q(new_status=""))
         .order_by("milestone_id", "observed_at", "id")
         .values_list("milestone_id", "observed_at", "new_target", "new_status")
     )
@@ -439,10 +445,7 @@ def forecast_histories() -> list[History]:
         if target is not None:
             key = (target["precision"], target["start"], target["end"], target["qualifier"])
             target = targets.get(key) or targets.setdefault(key, Target.from_dict(target))
-        histories[milestone].observations.append(
-            Observation(timezone.localdate(observed), target, status)
-        )
-    return list(histories.values())
+        yield milestone, Observation(timezone.localdate(observed), target, status)
 
 
 @dataclass(frozen=True)
@@ -459,19 +462,17 @@ def forecast_facts(milestone: Milestone) -> ForecastFacts | None:
     dated."""
     if not (milestone.is_open and milestone.is_listed and milestone.target.is_dated):
         return None
-    seen = MilestoneUpdate.objects.filter(milestone_id=milestone.pk).aggregate(
-        first=Min("observed_at"),
-        last_target=Max("observed_at", filter=Q(new_target__isnull=False)),
-    )
-    aged = bool(seen["first"]) and (seen["last_target"] - seen["first"]).days >= AGED_DAYS
-    facts = Facts(
+    history = History(
+        milestone.pk,
         milestone.authority_id,
         milestone.authority.jurisdiction_id,
         step_of(milestone.title),
-        milestone.target_precision,
+        milestone.actual_date,
     )
-    return ForecastFacts(
-        milestone.pk, (facts, milestone.slip_count > 0, aged), milestone.target.span()[1]
+    updates = MilestoneUpdate.objects.filter(milestone_id=milestone.pk)
+    history.observations = [observation for _pk, observation in _observations(updates)]
+    return _facts(
+        history, milestone.target_precision, milestone.target.span()[1], milestone.slip_count
     )
 
 
@@ -484,13 +485,20 @@ def forecast_facts_all(histories: list[History]) -> list[ForecastFacts]:
         .filter(target_end__isnull=False)
         .values_list("pk", "target_precision", "target_end", "slip_count")
     )
-    facts = []
-    for pk, precision, end, slip_count in current.iterator(chunk_size=5000):
-        history = by_id[pk]
-        state = state_on(history, None)
-        group = Facts(history.authority, history.jurisdiction, history.step, precision)
-        facts.append(ForecastFacts(pk, (group, slip_count > 0, bool(state and state.aged)), end))
-    return facts
+    return [
+        _facts(by_id[pk], precision, end, slip_count)
+        for pk, precision, end, slip_count in current.iterator(chunk_size=5000)
+    ]
+
+
+def _facts(history: History, precision: str, end: datetime.date, slip_count: int) -> ForecastFacts:
+    """What forecasting the milestone of ``history`` needs, its stratum by the nightly rule
+    (``state_on``), whether one milestone changed or all are refreshed."""
+    state = state_on(history, None)
+    group = Facts(history.authority, history.jurisdiction, history.step, precision)
+    return ForecastFacts(
+        history.milestone, (group, slip_count > 0, bool(state and state.aged)), end
+    )
 
 
 def _scorecard_rows(queryset: MilestoneQuerySet, *group: str) -> Iterator[tuple]:

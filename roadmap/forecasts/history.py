@@ -12,9 +12,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from roadmap.forecasts.forecast import AGED_DAYS, Facts, Snapshot
+from roadmap.models import Status
 from roadmap.targets import Target
 
-COMPLETED, CANCELLED = "completed", "cancelled"
+
+def is_aged(first_seen: datetime.date, set_on: datetime.date) -> bool:
+    """Whether a target set on ``set_on`` came when the milestone had been tracked a year or more
+    (since ``first_seen``): the forecasts' "aged" stratum, nightly and after each change."""
+    return (set_on - first_seen).days >= AGED_DAYS
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,12 @@ class State:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (COMPLETED, CANCELLED)
+        return self.status not in Status.final_values()
 
     @property
     def aged(self) -> bool:
         """Whether it had been tracked a year or more when its current target was set."""
-        return bool(self.targets) and (self.targets[-1][0] - self.first_seen).days >= AGED_DAYS
+        return bool(self.targets) and is_aged(self.first_seen, self.targets[-1][0])
 
 
 def state_on(history: History, day: datetime.date | None) -> State | None:
@@ -76,10 +81,11 @@ def state_on(history: History, day: datetime.date | None) -> State | None:
             status = observation.status
         target = observation.target
         if target is not None and target.is_dated:
-            if targets and target.span()[1] > targets[-1][1].span()[1]:
+            previous = targets[-1][1] if targets else None
+            if previous is not None and target.end > previous.end:
                 slipped = True
             targets.append((observation.on, target, slipped))
-    actual = history.actual_date if status == COMPLETED else None
+    actual = history.actual_date if status == Status.COMPLETED else None
     return State(seen[0].on, tuple(targets), status, actual)
 
 
@@ -87,15 +93,14 @@ def snapshots(histories: Iterable[History], day: datetime.date) -> Iterator[Snap
     """Every target known on ``day`` with its delay: known if completed by then, else censored."""
     for history in histories:
         state = state_on(history, day)
-        if state is None or state.status == CANCELLED or not state.targets:
+        if state is None or state.status == Status.CANCELLED or not state.targets:
             continue
         for set_on, target, slipped in state.targets:
             facts = Facts(
                 history.authority, history.jurisdiction, history.step, target.precision.value
             )
-            aged = (set_on - state.first_seen).days >= AGED_DAYS
-            end = target.span()[1]
-            if state.status == COMPLETED and state.actual_date is not None:
-                yield Snapshot(facts, slipped, aged, (state.actual_date - end).days, True)
+            aged = is_aged(state.first_seen, set_on)
+            if state.status == Status.COMPLETED and state.actual_date is not None:
+                yield Snapshot(facts, slipped, aged, (state.actual_date - target.end).days, True)
             else:
-                yield Snapshot(facts, slipped, aged, (day - end).days, False)
+                yield Snapshot(facts, slipped, aged, (day - target.end).days, False)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from roadmap.forecasts.forecast import kaplan_meier
+from roadmap.models import Status
 
-COMPLETED, CANCELLED = "completed", "cancelled"
 # A year enters the trend with at least this many milestones due in it.
 TREND_MIN_DUE = 5
 # A change of the on-time rate smaller than this between the last two such years is steady.
@@ -96,9 +96,9 @@ def deadline_of(baseline: dict | None) -> datetime.date | None:
 
 def _outcome(record: Record, today: datetime.date) -> tuple[int, bool] | None:
     """``(slip_days, known)`` of a milestone that counts, else ``None``."""
-    if record.deadline is None or record.status == CANCELLED:
+    if record.deadline is None or record.status == Status.CANCELLED:
         return None
-    if record.status == COMPLETED and record.actual_date is not None:
+    if record.status == Status.COMPLETED and record.actual_date is not None:
         return (record.actual_date - record.deadline).days, True
     if record.listed and record.deadline < today:
         return (today - record.deadline).days, False
@@ -115,14 +115,10 @@ def _figures(outcomes: list[tuple[int, bool]]) -> tuple[int, int, int | None]:
 
 
 def _trend(years: list[Year]) -> str:
-    rates = [
-        rate
-        for year in years
-        if year.due >= TREND_MIN_DUE and (rate := year.on_time_rate) is not None
-    ]
-    if len(rates) < 2:
+    counted = [year for year in years if year.due >= TREND_MIN_DUE]
+    if len(counted) < 2:
         return Trend.UNKNOWN
-    change = rates[-1] - rates[-2]
+    change = counted[-1].on_time_rate - counted[-2].on_time_rate
     if change >= TREND_STEP:
         return Trend.BETTER
     if change <= -TREND_STEP:
@@ -137,7 +133,7 @@ def scorecard(records: Iterable[Record], today: datetime.date) -> Scorecard:
     for record in records:
         total += 1
         outcome = _outcome(record, today)
-        if outcome is not None and record.deadline is not None:
+        if outcome is not None:
             every.append(outcome)
             by_year[record.deadline.year].append(outcome)
     years = [Year(*_figures(by_year[year]), year=year) for year in sorted(by_year)]
