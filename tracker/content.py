@@ -22,7 +22,7 @@ from typing import Any
 from roadmap.models import Milestone, MilestoneUpdate, Status, UpdateKind
 from roadmap.targets import Target
 from tracker import schedule
-from tracker.models import Delivery
+from tracker.models import Delivery, Subscriber
 
 # A digest comes daily or weekly, so it lists what is due within the month; the dashboard, read to
 # plan, looks a quarter ahead (roadmap.selectors.DUE_SOON_DAYS).
@@ -194,14 +194,14 @@ class DigestContent:
 
     language: str
     day: datetime.date
-    new: tuple[Change, ...] = ()
-    completed: tuple[Change, ...] = ()
-    slipped: tuple[Change, ...] = ()
-    changed: tuple[Change, ...] = ()
-    due_soon: tuple[MilestoneFacts, ...] = ()
-    overdue: tuple[MilestoneFacts, ...] = ()
-    reminded_before_slip: tuple[MilestoneFacts, ...] = ()
-    likely_late: tuple[LikelyLate, ...] = ()
+    new: Section = Section()
+    completed: Section = Section()
+    slipped: Section = Section()
+    changed: Section = Section()
+    due_soon: Section = Section()
+    overdue: Section = Section()
+    reminded_before_slip: Section = Section()
+    likely_late: Section = Section()
 
     @property
     def change_count(self) -> int:
@@ -262,14 +262,23 @@ class DigestBuilder:
             self._lists[key] = (Section.capped(due), Section.capped(overdue))
         return self._lists[key]
 
-    def content(self, delivery: Delivery) -> DigestContent:
-        subscriber = delivery.subscriber
-        pattern = self.state.follows[subscriber.pk]
-        zone = subscriber.zone
-        sections = defaultdict(list)
+    def _changes(
+        self,
+        subscriber: Subscriber,
+        pattern: FollowPattern,
+        start: datetime.datetime,
+        through: datetime.datetime,
+    ) -> tuple[dict[str, list[Change]], list[MilestoneFacts], list[LikelyLate]]:
+        """The followed changes in (start, through] by section, the slipped milestones the
+        subscriber had a reminder for at their old date, and the "likely late" crossings."""
+        sections: dict[str, list[Change]] = {
+            "new": [],
+            "completed": [],
+            "slipped": [],
+            "changed": [],
+        }
         reminded = []
-        start = subscriber.digest_cursor
-        through = delivery.changes_through
+        zone = subscriber.zone
         for update, milestone in self.state.updates:
             if not (start < update.recorded_at <= through):
                 continue
@@ -286,23 +295,37 @@ class DigestBuilder:
                     reminded.append(milestone)
             else:
                 sections["changed"].append(change)
-        likely_late = tuple(
+        likely_late = [
             late
             for late in self.state.likely_late
             if start < late.since <= through and pattern.matches(late.milestone)
-        )
+        ]
+        return sections, reminded, likely_late
+
+    def content(self, delivery: Delivery) -> DigestContent:
+        if delivery.period is None:
+            raise ValueError("A digest is for a day: its delivery's period is missing.")
+        subscriber = delivery.subscriber
+        pattern = self.state.follows[subscriber.pk]
+        start, through = subscriber.digest_cursor, delivery.changes_through
+        sections: dict[str, list[Change]] = defaultdict(list)
+        reminded: list[MilestoneFacts] = []
+        likely_late: list[LikelyLate] = []
+        # A subscriber never confirmed has no cursor: no change is after it.
+        if start is not None and through is not None:
+            sections, reminded, likely_late = self._changes(subscriber, pattern, start, through)
         due_soon, overdue = self._due_lists(pattern, delivery.period)
         return DigestContent(
             language=subscriber.language,
             day=delivery.period,
-            new=tuple(sections["new"]),
-            completed=tuple(sections["completed"]),
-            slipped=tuple(sections["slipped"]),
-            changed=tuple(sections["changed"]),
+            new=Section.capped(sections["new"]),
+            completed=Section.capped(sections["completed"]),
+            slipped=Section.capped(sections["slipped"]),
+            changed=Section.capped(sections["changed"]),
             due_soon=due_soon,
             overdue=overdue,
-            reminded_before_slip=tuple(sorted(set(reminded), key=lambda f: f.title)),
-            likely_late=likely_late,
+            reminded_before_slip=Section.capped(sorted(set(reminded), key=lambda f: f.title)),
+            likely_late=Section.capped(likely_late),
         )
 
 
@@ -323,6 +346,8 @@ class ReminderContent:
 def reminder_content(state: BatchState, delivery: Delivery) -> ReminderContent | None:
     """What the reminder says, or None if it no longer applies (done, the target moved, or the
     deadline passed before it could go)."""
+    if delivery.milestone_id is None or delivery.target_end is None or delivery.lead_days is None:
+        return None  # not a reminder's row
     milestone = state.reminded.get(delivery.milestone_id)
     if milestone is None or not milestone.is_open or milestone.deadline != delivery.target_end:
         return None

@@ -29,6 +29,7 @@ waiting on the same slot finds it taken. The deliveries' unique keys make any ov
 from __future__ import annotations
 
 import datetime
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -126,10 +127,14 @@ def _changed_for(
     )
 
 
-def _reminder_deadlines(subscriber: Subscriber, day: datetime.date) -> list[tuple]:
+def _reminder_deadlines(
+    subscriber: Subscriber, day: datetime.date
+) -> list[tuple[datetime.date, int]]:
     """Each (deadline, lead) a reminder is due for on ``day``: the lead days that are ``day``,
     and for the deadlines between two lead times, the longer one if its lead day was missed
     recently, while subscribed."""
+    if subscriber.confirmed_at is None:  # only confirmed addresses are dispatched to
+        return []
     subscribed_on = schedule.local_day(subscriber.confirmed_at, subscriber.timezone)
     found = []
     shorter = -1
@@ -162,7 +167,8 @@ def _deliveries_for(
         due = walk.due_on(
             frozenset(deadline for found in reminders.values() for deadline, _lead in found)
         )
-    rows, late = [], []
+    rows: list[Delivery] = []
+    late: list[Delivery] = []
     for subscriber in subscribers:
         day = days[(subscriber.timezone, subscriber.send_hour)]
         pattern = patterns[subscriber.pk]
@@ -264,7 +270,7 @@ def _claim_slot(kind: str, slot: datetime.datetime) -> bool:
 def dispatch(
     now: datetime.datetime | None = None,
     *,
-    kinds: set[str] = BOTH,
+    kinds: AbstractSet[str] = BOTH,
     dry_run: bool = False,
     describe: bool = False,
 ) -> Dispatched:

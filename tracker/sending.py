@@ -21,6 +21,7 @@ import smtplib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -69,7 +70,7 @@ class Batch:
         self.digests = DigestBuilder(self.state)
         digests = [d for d in deliveries if d.kind == DeliveryKind.DIGEST]
         # A subscriber's later digest covers everything an earlier one would: send only that.
-        latest = {d.subscriber_id: d.pk for d in sorted(digests, key=lambda d: d.changes_through)}
+        latest = {d.subscriber_id: d.pk for d in sorted(digests, key=attrgetter("changes_through"))}
         self.superseded = {d.pk for d in digests} - set(latest.values())
         self._rendered: dict[object, mail.Rendered] = {}
 
@@ -153,6 +154,8 @@ def send_claimed(deliveries: list[Delivery]) -> Outcome:
             prepared[id(rendered)] = mail.PreparedEmail(delivery.kind, rendered)
         messages.append((delivery, prepared[id(rendered)]))
     claim = deliveries[0].claim
+    if claim is None:
+        raise ValueError("Only claimed deliveries are sent: claim() them first.")
     if messages:
         _send(messages, outcome, journal.Journal(claim))
     record(claim, deliveries, outcome)
@@ -305,7 +308,8 @@ def recover_stuck(now: datetime.datetime) -> list[int]:
     )
     ids: list[int] = []
     for claim in list(claims):
-        ids += _recover_claim(claim)
+        if claim is not None:  # a row being sent always has its claim
+            ids += _recover_claim(claim)
     return ids
 
 
