@@ -77,7 +77,7 @@ def forecasts_as_of(histories: Iterable[History], as_of: datetime.date) -> dict[
             facts=Facts(
                 history.authority, history.jurisdiction, history.step, target.precision.value
             ),
-            target_end=target.end,
+            target_end=target.span()[1],
             slipped=then.slipped,
             aged=then.aged,
             today=as_of,
@@ -94,15 +94,16 @@ def backtest(
     authority_names: Mapping[int, str],
 ) -> Backtest:
     """Forecast what was open and dated on ``as_of``; score it against the history to ``end``."""
-    histories = {history.milestone: history for history in histories}
-    overall, by_authority, made = Coverage(), defaultdict(Coverage), 0
-    for milestone, result in forecasts_as_of(histories.values(), as_of).items():
-        if result.p50 is None:
+    by_milestone = {history.milestone: history for history in histories}
+    overall, made = Coverage(), 0
+    by_authority: defaultdict[str, Coverage] = defaultdict(Coverage)
+    for milestone, result in forecasts_as_of(by_milestone.values(), as_of).items():
+        if result.p50 is None or result.p80 is None:
             continue
         made += 1
-        history = histories[milestone]
+        history = by_milestone[milestone]
         final = state_on(history, None)
-        if final.status == Status.CANCELLED:
+        if final is None or final.status == Status.CANCELLED:
             continue
         actual = final.actual_date if final.status == Status.COMPLETED else None
         scores = {"p50": _hit(result.p50, actual, end), "p80": _hit(result.p80, actual, end)}

@@ -81,8 +81,7 @@ def state_on(history: History, day: datetime.date | None) -> State | None:
             status = observation.status
         target = observation.target
         if target is not None and target.is_dated:
-            previous = targets[-1][1] if targets else None
-            if previous is not None and target.end > previous.end:
+            if targets and target.span()[1] > targets[-1][1].span()[1]:
                 slipped = True
             targets.append((observation.on, target, slipped))
     actual = history.actual_date if status == Status.COMPLETED else None
@@ -100,7 +99,8 @@ def snapshots(histories: Iterable[History], day: datetime.date) -> Iterator[Snap
                 history.authority, history.jurisdiction, history.step, target.precision.value
             )
             aged = is_aged(state.first_seen, set_on)
+            end = target.span()[1]
             if state.status == Status.COMPLETED and state.actual_date is not None:
-                yield Snapshot(facts, slipped, aged, (state.actual_date - target.end).days, True)
+                yield Snapshot(facts, slipped, aged, (state.actual_date - end).days, True)
             else:
-                yield Snapshot(facts, slipped, aged, (day - target.end).days, False)
+                yield Snapshot(facts, slipped, aged, (day - end).days, False)

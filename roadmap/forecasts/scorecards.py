@@ -115,10 +115,14 @@ def _figures(outcomes: list[tuple[int, bool]]) -> tuple[int, int, int | None]:
 
 
 def _trend(years: list[Year]) -> str:
-    counted = [year for year in years if year.due >= TREND_MIN_DUE]
-    if len(counted) < 2:
+    rates = [
+        rate
+        for year in years
+        if year.due >= TREND_MIN_DUE and (rate := year.on_time_rate) is not None
+    ]
+    if len(rates) < 2:
         return Trend.UNKNOWN
-    change = counted[-1].on_time_rate - counted[-2].on_time_rate
+    change = rates[-1] - rates[-2]
     if change >= TREND_STEP:
         return Trend.BETTER
     if change <= -TREND_STEP:
@@ -133,7 +137,7 @@ def scorecard(records: Iterable[Record], today: datetime.date) -> Scorecard:
     for record in records:
         total += 1
         outcome = _outcome(record, today)
-        if outcome is not None:
+        if outcome is not None and record.deadline is not None:
             every.append(outcome)
             by_year[record.deadline.year].append(outcome)
     years = [Year(*_figures(by_year[year]), year=year) for year in sorted(by_year)]
