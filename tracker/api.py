@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from config.language import language_codes
 from roadmap.api.serializers import StrictSerializerMixin
 from roadmap.api.views import LimitedJSONParser
-from tracker import services
+from tracker import subscribe_requests
 from tracker.forms import SubscribeForm
 from tracker.models import DigestFrequency
 from tracker.views import subscribe_allowed
@@ -119,7 +119,7 @@ def subscribe_api(request):
     form = serializer.form
     if not subscribe_allowed(request, form.cleaned_data["email"]):
         raise Throttled(detail="Too many attempts. Please wait an hour and try again.")
-    services.subscribe(
+    subscribe_requests.record(
         email=form.cleaned_data["email"], preferences=form.preferences(), follows=form.follows()
     )
     return Response({"detail": ANSWER}, status=status.HTTP_202_ACCEPTED)

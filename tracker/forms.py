@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from urllib.parse import urlsplit
 
 from django import forms
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from roadmap.content_language import local
 from roadmap.forms import NamedChoices, workstream_name
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
-from tracker.models import DigestFrequency, Weekday, validate_lead_days
+from tracker.models import DigestFrequency, Weekday, known_timezones, validate_lead_days
 from tracker.services import Follows
 
 DEFAULT_REMINDERS = [30, 7, 1]
@@ -22,7 +21,7 @@ WORKSTREAMS_FOUND = 50
 
 
 def _timezone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(known_timezones())]
 
 
 class LeadDaysField(forms.CharField):
@@ -121,19 +120,13 @@ class PreferencesForm(forms.Form):
         # agenda import) found by name: list only the ones chosen or found, but accept any that
         # exists.
         wanted = self._chosen("milestones", "slug")
-        self._choices("milestones").queryset = Milestone.objects.filter(slug__in=wanted[:200])
+        self.fields["milestones"].queryset = Milestone.objects.filter(slug__in=wanted[:200])
         chosen = [pk for pk in map(str, self._chosen("workstreams", "pk")) if pk.isdigit()]
-        self._choices("workstreams").queryset = (
+        self.fields["workstreams"].queryset = (
             Workstream.objects.select_related("roadmap")
             .filter(pk__in=[*chosen[:200], *find_workstreams(find)])
             .order_by("roadmap__title", "title")
         )
-
-    def _choices(self, name: str) -> forms.ModelMultipleChoiceField:
-        field = self.fields[name]
-        if not isinstance(field, forms.ModelMultipleChoiceField):
-            raise TypeError(f"{name} is not a choice of objects")
-        return field
 
     def _chosen(self, name: str, key: str) -> list:
         if self.is_bound:
@@ -227,6 +220,6 @@ class WorkstreamSearchForm(forms.Form):
 class SubscribeForm(PreferencesForm):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     # A new subscriber's milestones come ticked from the page that linked here.
-    add_milestone = None  # type: ignore[assignment]  # Django drops the inherited field
+    add_milestone = None
 
     field_order = ["email"]

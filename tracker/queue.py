@@ -1,6 +1,7 @@
-"""Queuing deliveries to send: the only module that knows the send task exists.
+"""Queuing deliveries to send and subscribe requests to act on: the only module that knows the
+tasks exist.
 
-It names the task instead of importing it, so the services, the dispatcher and the sender never
+It names the tasks instead of importing them, so the services, the dispatcher and the sender never
 import the tasks (which import them). Ids are queued after the transaction that wrote them
 commits, in batches that one worker sends over one SMTP connection.
 """
@@ -17,6 +18,7 @@ from kombu.exceptions import OperationalError
 
 BATCH = 500
 SEND_TASK = "tracker.tasks.send_deliveries"
+SUBSCRIBE_TASK = "tracker.tasks.handle_subscribe_requests"
 logger = logging.getLogger(__name__)
 
 
@@ -30,16 +32,20 @@ def enqueue(delivery_ids: Sequence[int]) -> None:
     """Queue ``delivery_ids`` in batches once the current transaction commits (at once if none
     is open)."""
     for batch in batches(delivery_ids):
-        transaction.on_commit(partial(_send, batch))
+        transaction.on_commit(partial(_queue, SEND_TASK, batch))
 
 
-def _send(delivery_ids: list[int]) -> None:
-    """Queue one batch. With the broker down the rows stay pending, and the sweeper sends them."""
+def enqueue_subscribe_requests(request_ids: Sequence[int]) -> None:
+    """Queue ``request_ids`` (``SubscriptionRequest`` rows) the same way."""
+    for batch in batches(request_ids):
+        transaction.on_commit(partial(_queue, SUBSCRIBE_TASK, batch))
+
+
+def _queue(task: str, ids: list[int]) -> None:
+    """Queue one batch. With the broker down the rows wait, and the sweepers queue them again."""
     try:
-        current_app.tasks[SEND_TASK].delay(delivery_ids)
+        current_app.tasks[task].delay(ids)
     except (OperationalError, OSError):
         logger.warning(
-            "Broker unreachable: %d deliveries wait for the sweeper",
-            len(delivery_ids),
-            exc_info=True,
+            "Broker unreachable: %d ids for %s wait for the sweeper", len(ids), task, exc_info=True
         )

@@ -90,14 +90,13 @@ class Pipeline:
                     self.connection.send(b"." + CRLF)
                     self.connection.getreply()
                 self.connection.rset()
-                refused: smtplib.SMTPException
                 if mail[0] != 250:
-                    refused = smtplib.SMTPSenderRefused(*mail, self.sender)
+                    error = smtplib.SMTPSenderRefused(*mail, self.sender)
                 elif rcpt[0] not in (250, 251):
-                    refused = smtplib.SMTPRecipientsRefused({recipient: rcpt})
+                    error = smtplib.SMTPRecipientsRefused({recipient: rcpt})
                 else:
-                    refused = smtplib.SMTPDataError(*data)
-                yield key, refused
+                    error = smtplib.SMTPDataError(*data)
+                yield key, error
                 following = next(remaining, None)
                 if following is not None:
                     self.connection.send(self._envelope(*following[1:]))

@@ -1,4 +1,5 @@
-"""The Celery tasks: beat's dispatcher and sweeper, and the batch sender they fan out to.
+"""The Celery tasks: beat's dispatcher and sweepers, the batch sender they fan out to, and the
+worker's half of subscribing.
 
 Each takes ids (or nothing) and calls one function. Tasks acknowledge late (settings), so a task
 whose worker dies is delivered again; the claim in ``tracker.sending`` makes that second run
@@ -12,7 +13,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tracker import dispatch as dispatcher
-from tracker import sending
+from tracker import sending, subscribe_requests
 
 MAX_RETRIES = 6
 
@@ -44,3 +45,15 @@ def dispatch() -> int:
 def sweep() -> int:
     """Re-queue deliveries whose worker died or whose task was lost; return how many."""
     return sending.sweep(timezone.now())
+
+
+@shared_task
+def handle_subscribe_requests(request_ids: list[int]) -> int:
+    """Subscribe the addresses of the waiting requests among ``request_ids``."""
+    return subscribe_requests.handle(request_ids)
+
+
+@shared_task
+def sweep_subscribe_requests() -> int:
+    """Re-queue subscribe requests whose task was lost; return how many."""
+    return subscribe_requests.requeue_lost(timezone.now())

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from config.clients import client_address
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
-from tracker import ratelimit, services, tokens
+from tracker import ratelimit, services, subscribe_requests, tokens
 from tracker.forms import PreferencesForm, SubscribeForm, WorkstreamSearchForm
 from tracker.models import Subscriber
 
@@ -59,7 +59,7 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             if subscribe_allowed(request, form.cleaned_data["email"]):
-                services.subscribe(
+                subscribe_requests.record(
                     email=form.cleaned_data["email"],
                     preferences=form.preferences(),
                     follows=form.follows(),
@@ -121,8 +121,7 @@ def manage(request, token):
     status = 200
     search = WorkstreamSearchForm(request.GET)
     if request.method == "POST" and request.POST.get("action") == "resubscribe":
-        services.request_confirmation(subscriber)
-        return redirect("tracker:subscribe-sent")
+        return _resubscribe(request, subscriber)
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
@@ -172,5 +171,12 @@ def resubscribe(request, token):
         subscriber = tokens.read_token(token, tokens.RESUBSCRIBE)
     except tokens.BadToken as error:
         return _bad_link(request, error)
+    return _resubscribe(request, subscriber)
+
+
+def _resubscribe(request, subscriber: Subscriber):
+    """Mail a new confirmation link, within the limits subscribing has."""
+    if not subscribe_allowed(request, subscriber.email):
+        return render(request, "tracker/too_many.html", status=429)
     services.request_confirmation(subscriber)
     return redirect("tracker:subscribe-sent")

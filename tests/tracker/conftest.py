@@ -1,4 +1,5 @@
-"""Tracker fixtures: Celery runs tasks inline, the cache starts empty, subscribers on demand."""
+"""Tracker fixtures: Celery runs tasks inline, the cache starts empty, subscribers and the subscribe
+form on demand."""
 
 import pytest
 from django.core.cache import cache
@@ -25,6 +26,21 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def subscribe_form():
+    """What the subscribe page posts for an English reader following everything, weekly."""
+    return {
+        "email": "reader@example.com",
+        "everything": "on",
+        "digest_frequency": "weekly",
+        "digest_weekday": "0",
+        "reminder_days": "7",
+        "timezone": "UTC",
+        "send_hour": "8",
+        "language": "en",
+    }
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import MilestoneFactory
-from tracker.models import Follow, Subscriber
+from tracker.models import Delivery, DeliveryKind, Follow, Subscriber
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/subscriptions/"
@@ -37,10 +37,17 @@ def test_subscribing_through_the_api_sends_a_confirmation(
     assert reverse("api-subscribe") == URL
 
 
-def test_a_known_address_gets_the_same_answer(client, make_subscriber):
+def test_a_known_address_gets_the_same_answer(
+    client, make_subscriber, django_capture_on_commit_callbacks
+):
     make_subscriber(email="desk@newsroom.example")
-    response = client.post(URL, BODY, content_type="application/json")
-    assert response.status_code == 202 and Subscriber.objects.count() == 1
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, BODY, content_type="application/json")
+    assert response.status_code == 202 and "Check your inbox" in response.json()["detail"]
+    assert Subscriber.objects.count() == 1
+    assert Delivery.objects.filter(kind=DeliveryKind.ACCESS).count() == 1
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,6 @@ from tracker.ratelimit import mailbox
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "everything": "on",
-    "digest_frequency": "weekly",
-    "digest_weekday": "0",
-    "reminder_days": "7",
-    "timezone": "UTC",
-    "send_hour": "8",
-    "language": "en",
-}
-
 
 @pytest.mark.parametrize(
     ("address", "expected"),
@@ -36,13 +26,18 @@ def test_mailbox_variants_are_one_mailbox(address, expected):
 
 
 @override_settings(SUBSCRIBE_RATE_PER_ADDRESS="2/hour", SUBSCRIBE_RATE_PER_CLIENT="100/hour")
-def test_spellings_of_one_mailbox_share_its_limit_and_keep_their_own_address(client):
+def test_spellings_of_one_mailbox_share_its_limit_and_keep_their_own_address(
+    client, subscribe_form, django_capture_on_commit_callbacks
+):
     spellings = ["ab@gmail.com", "a.b+x@gmail.com", "A.B+y@googlemail.com"]
 
-    answers = [
-        client.post(reverse("tracker:subscribe"), {**FORM, "email": email}).status_code
-        for email in spellings
-    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(
+                reverse("tracker:subscribe"), {**subscribe_form, "email": email}
+            ).status_code
+            for email in spellings
+        ]
 
     assert answers == [302, 302, 429]
     assert sorted(Subscriber.objects.values_list("email", flat=True)) == [

@@ -14,17 +14,6 @@ from tracker.models import Subscriber
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "email": "reader@example.com",
-    "everything": "on",
-    "digest_frequency": "weekly",
-    "digest_weekday": "0",
-    "reminder_days": "7",
-    "timezone": "UTC",
-    "send_hour": "8",
-    "language": "en",
-}
-
 
 @pytest.fixture
 def dead_cache_redis():
@@ -33,10 +22,13 @@ def dead_cache_redis():
 
 
 def test_the_subscribe_page_answers_with_redis_down_and_logs_the_open_limit(
-    client, dead_cache_redis, caplog
+    client, dead_cache_redis, caplog, subscribe_form, django_capture_on_commit_callbacks
 ):
-    with caplog.at_level(logging.WARNING, logger="tracker.ratelimit"):
-        response = client.post(reverse("tracker:subscribe"), FORM)
+    with (
+        caplog.at_level(logging.WARNING, logger="tracker.ratelimit"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reverse("tracker:subscribe"), subscribe_form)
 
     assert response.status_code == 302
     assert Subscriber.objects.filter(email="reader@example.com").exists()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tracker import services, tokens
@@ -102,3 +102,37 @@ def test_saving_without_a_new_address_keeps_the_links(client, make_subscriber):
     subscriber.save()
 
     assert client.get(links["manage"]).status_code == 200
+
+
+@override_settings(SUBSCRIBE_RATE_PER_ADDRESS="2/hour", SUBSCRIBE_RATE_PER_CLIENT="100/hour")
+def test_subscribe_again_from_the_unsubscribed_page_has_the_per_address_limit(
+    client, make_subscriber, django_capture_on_commit_callbacks
+):
+    subscriber = make_subscriber()
+    services.unsubscribe(subscriber)
+    subscriber.refresh_from_db()
+    url = reverse("tracker:resubscribe", args=[tokens.make_token(subscriber, tokens.RESUBSCRIBE)])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url).status_code for _ in range(3)]
+
+    assert answers == [302, 302, 429]
+    assert "Too many attempts" in client.post(url).content.decode()
+    assert len(mail.outbox) == 2
+
+
+@override_settings(SUBSCRIBE_RATE_PER_ADDRESS="100/hour", SUBSCRIBE_RATE_PER_CLIENT="2/hour")
+def test_the_preferences_button_to_subscribe_again_has_the_per_client_limit(
+    client, make_subscriber, django_capture_on_commit_callbacks
+):
+    subscriber = make_subscriber()
+    services.suspend([subscriber.pk], "550 no such mailbox")
+    url = reverse("tracker:manage", args=[tokens.make_token(subscriber, tokens.MANAGE)])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url, {"action": "resubscribe"}).status_code for _ in range(3)]
+
+    assert answers == [302, 302, 429]
+    assert len(mail.outbox) == 2

@@ -142,14 +142,18 @@ def test_subscribe_page_starts_from_what_the_linking_page_follows(client):
 
 
 @override_settings(SUBSCRIBE_RATE_PER_ADDRESS="2/hour", SUBSCRIBE_RATE_PER_CLIENT="3/hour")
-def test_subscribing_is_rate_limited_per_address_and_per_client(client):
-    for _ in range(2):
-        assert client.post(reverse("tracker:subscribe"), FORM).status_code == 302
-    response = client.post(reverse("tracker:subscribe"), FORM)
-    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
-    other = client.post(reverse("tracker:subscribe"), {**FORM, "email": "other@example.com"})
+def test_subscribing_is_rate_limited_per_address_and_per_client(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert client.post(reverse("tracker:subscribe"), FORM).status_code == 302
+        response = client.post(reverse("tracker:subscribe"), FORM)
+        assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+        other = client.post(reverse("tracker:subscribe"), {**FORM, "email": "other@example.com"})
     assert other.status_code == 429  # this client's fourth attempt
     assert Subscriber.objects.count() == 1
+    assert Delivery.objects.filter(kind=DeliveryKind.CONFIRMATION).count() == 2
 
 
 def test_tampered_and_expired_links_get_a_clear_page_and_change_nothing(client, make_subscriber):

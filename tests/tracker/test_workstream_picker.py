@@ -43,21 +43,14 @@ def test_a_search_shows_at_most_a_page_of_matches(client, workstreams):
     assert page.count('name="workstreams"') == WORKSTREAMS_FOUND
 
 
-def test_a_workstream_found_and_ticked_is_followed(client, workstreams):
+def test_a_workstream_found_and_ticked_is_followed(
+    client, workstreams, subscribe_form, django_capture_on_commit_callbacks
+):
     chosen = workstreams[123]
-    response = client.post(
-        reverse("tracker:subscribe"),
-        {
-            "email": "picker@example.com",
-            "workstreams": [chosen.pk],
-            "digest_frequency": "weekly",
-            "digest_weekday": 0,
-            "reminder_days": "7",
-            "timezone": "UTC",
-            "send_hour": 8,
-            "language": "en",
-        },
-    )
+    form = {**subscribe_form, "email": "picker@example.com", "workstreams": [chosen.pk]}
+    del form["everything"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("tracker:subscribe"), form)
     assert response.status_code == 302
     follow = Follow.objects.get(subscriber__email="picker@example.com")
     assert follow.workstream == chosen
