@@ -115,7 +115,7 @@ class Response:
 class _HostPacer:
     """Space requests to each host ``1 / per_second`` apart, across the threads of a process."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.next_slot: dict[str, float] = {}
 
@@ -236,6 +236,7 @@ class Fetcher:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = self._checked_address(parts.hostname, port)
         _pacer.wait(parts.hostname, self.limits.per_second)
+        connection: http.client.HTTPConnection
         if parts.scheme == "https":
             connection = http.client.HTTPSConnection(
                 parts.hostname,
@@ -248,7 +249,8 @@ class Fetcher:
                 parts.hostname, port, timeout=self.limits.timeout
             )
         # Connect to the address that was checked, not to whatever the name resolves to next.
-        connection._create_connection = partial(_connect_to, address)
+        # The hook http.client connects through: private, so typeshed leaves it out.
+        connection._create_connection = partial(_connect_to, address)  # type: ignore[attr-defined]
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
@@ -267,7 +269,8 @@ class Fetcher:
             found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
             raise FetchError(f"{host}: cannot be resolved ({error})") from error
-        addresses = [info[4][0] for info in found]
+        # An IP socket address starts with the address as text; typeshed allows other families.
+        addresses = [info[4][0] for info in found if isinstance(info[4][0], str)]
         for address in addresses:
             reason = refusal(address)
             if reason and not self._allowed(address):
