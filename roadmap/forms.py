@@ -1,14 +1,20 @@
 """The dashboard's filter form: every value from the query string is checked before it is used."""
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.content_language import local
-from roadmap.models import Jurisdiction, Roadmap, Status, Workstream
+from roadmap.models import Jurisdiction, Roadmap, Status, Topic, Workstream
 from roadmap.selectors import MilestoneFilter
 
 MAX_SEARCH_LENGTH = 100
+# A select of more workstreams than this is of no use to a reader, and slow to send (a whole
+# agenda edition has thousands): past it the select offers only the chosen one, and the search
+# box finds milestones by their workstream's name.
+WORKSTREAM_CHOICES = 100
 
 
 class NamedChoices:
@@ -55,6 +61,14 @@ class DashboardFilterForm(forms.Form):
         required=False,
         empty_label=_("All jurisdictions"),
     )
+    topic = NamedChoiceField(
+        name_of=lambda topic: local(topic, "name"),
+        label=_("Topic"),
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+    )
     status = forms.MultipleChoiceField(
         label=_("Status"),
         choices=Status.choices,
@@ -68,6 +82,27 @@ class DashboardFilterForm(forms.Form):
         label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workstream"].widget.choices = self._workstream_choices
+
+    @functools.cached_property
+    def workstreams_unlisted(self) -> bool:
+        """Whether there are too many workstreams to offer them all."""
+        return len(self._offered_workstreams) > WORKSTREAM_CHOICES
+
+    @functools.cached_property
+    def _offered_workstreams(self) -> list[Workstream]:
+        return list(Workstream.objects.all()[: WORKSTREAM_CHOICES + 1])
+
+    def _workstream_choices(self) -> list[tuple]:
+        offered = self._offered_workstreams
+        if self.workstreams_unlisted:
+            chosen = getattr(self, "cleaned_data", {}).get("workstream")
+            offered = [chosen] if chosen else []
+        field = self.fields["workstream"]
+        return [("", field.empty_label), *((ws.pk, workstream_name(ws)) for ws in offered)]
 
     def clean(self):
         cleaned = super().clean()
@@ -83,6 +118,7 @@ class DashboardFilterForm(forms.Form):
             roadmap=data.get("roadmap"),
             workstream=data.get("workstream"),
             jurisdiction=data.get("jurisdiction"),
+            topic=data.get("topic"),
             statuses=data.get("status") or [],
             due_from=data.get("due_from"),
             due_to=data.get("due_to"),

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    ExpressionWrapper,
     F,
     JSONField,
     OuterRef,
@@ -17,7 +19,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
@@ -110,7 +114,9 @@ class MilestoneFilter:
             queryset = queryset.filter(target_start__lte=self.due_to)
         if self.text:
             queryset = queryset.filter(
-                Q(title__icontains=self.text) | Q(summary__icontains=self.text)
+                Q(title__icontains=self.text)
+                | Q(summary__icontains=self.text)
+                | Q(workstream__title__icontains=self.text)
             )
         return queryset
 
@@ -134,7 +140,8 @@ def dashboard(*, filters: MilestoneFilter, today: datetime.date) -> Dashboard:
 
     The lists are bounded; ``matching`` is left as a queryset for the caller to paginate.
     """
-    matching = with_previous_target(filters.apply(milestones()))
+    # No list here shows a summary, the widest column (an agenda rule's abstract is kilobytes).
+    matching = with_previous_target(filters.apply(milestones())).defer("summary", "summary_zh_hans")
     by_status = dict(
         filters.apply(Milestone.objects.all())
         .order_by()
@@ -252,27 +259,73 @@ def topic_index() -> QuerySet[Topic]:
     return Topic.objects.annotate(**_milestone_counts("milestones"))
 
 
+COMPARISON_CELL_LIMIT = 10
+
+
+@dataclass
+class ComparisonCell:
+    """One jurisdiction's milestones on one topic: the first ``COMPARISON_CELL_LIMIT`` in the
+    dashboard's order, and how many there are in all."""
+
+    jurisdiction: Jurisdiction
+    milestones: list[Milestone]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.milestones)
+
+
 @dataclass
 class ComparisonRow:
     topic: Topic
-    cells: list[list[Milestone]]
+    cells: list[ComparisonCell]
 
 
 def comparison() -> tuple[list[Jurisdiction], list[ComparisonRow]]:
-    """Return the jurisdictions (columns) and, per topic, each jurisdiction's milestones."""
+    """Return the jurisdictions (columns) and, per topic with milestones, each jurisdiction's
+    cell, in four queries however many milestones there are: the database counts each cell's
+    milestones and picks its first ones."""
     jurisdictions = list(Jurisdiction.objects.order_by("name"))
-    by_topic_and_place: dict[tuple[int, int], list[Milestone]] = defaultdict(list)
     topics = list(Topic.objects.all())
-    for milestone in milestones().prefetch_related("topics"):
-        for topic in milestone.topics.all():
-            by_topic_and_place[(topic.pk, milestone.authority.jurisdiction_id)].append(milestone)
+    cell = [F("topic_id"), F("milestone__authority__jurisdiction_id")]
+    first = (
+        Milestone.topics.through.objects.annotate(
+            place=cell[1],
+            total=Window(Count("id"), partition_by=cell),
+            rank=Window(
+                RowNumber(),
+                partition_by=cell,
+                order_by=[
+                    F("milestone__target_end").asc(nulls_last=True),
+                    F("milestone__target_start").asc(),
+                    F("milestone__title").asc(),
+                ],
+            ),
+        )
+        .filter(rank__lte=COMPARISON_CELL_LIMIT)
+        .order_by("rank")
+        .values_list("topic_id", "place", "milestone_id", "total")
+    )
+    first = list(first)
+    found = Milestone.objects.in_bulk({milestone for _topic, _place, milestone, _total in first})
+    shown: dict[tuple[int, int], list[Milestone]] = defaultdict(list)
+    totals: dict[tuple[int, int], int] = {}
+    for topic, place, milestone, total in first:
+        shown[(topic, place)].append(found[milestone])
+        totals[(topic, place)] = total
     rows = [
         ComparisonRow(
             topic=topic,
-            cells=[by_topic_and_place[(topic.pk, place.pk)] for place in jurisdictions],
+            cells=[
+                ComparisonCell(
+                    place, shown[(topic.pk, place.pk)], totals.get((topic.pk, place.pk), 0)
+                )
+                for place in jurisdictions
+            ],
         )
         for topic in topics
-        if any(by_topic_and_place[(topic.pk, place.pk)] for place in jurisdictions)
+        if any((topic.pk, place.pk) in totals for place in jurisdictions)
     ]
     return jurisdictions, rows
 
@@ -502,12 +555,25 @@ def _facts(history: History, precision: str, end: datetime.date, slip_count: int
 
 
 def _scorecard_rows(queryset: MilestoneQuerySet, *group: str) -> Iterator[tuple]:
-    """Yield ``(group…, Record)`` for every milestone of ``queryset``, read in one query."""
-    rows = queryset.order_by().values_list(
-        *group, "baseline", "status", "actual_date", "dropped_on"
+    """Yield ``(group…, Record)`` for every milestone of ``queryset``, read in one query.
+
+    Milestones alike in all a scorecard reads (a whole agenda edition has thousands with the same
+    deadline and status) are counted in the database, one row for each kind, and their record
+    yielded as many times.
+    """
+    rows = (
+        queryset.order_by()
+        .annotate(listed=ExpressionWrapper(Q(dropped_on__isnull=True), BooleanField()))
+        .values_list(
+            *group, "baseline__end", "baseline__qualifier", "status", "actual_date", "listed"
+        )
+        .annotate(alike=Count("id"))
     )
-    for *key, baseline, status, actual, dropped in rows.iterator(chunk_size=5000):
-        yield (*key, Record(deadline_of(baseline), status, actual, dropped is None))
+    for *key, end, qualifier, status, actual, listed, alike in rows:
+        deadline = deadline_of({"end": end, "qualifier": qualifier})
+        record = Record(deadline, status, actual, listed)
+        for _ in range(alike):
+            yield (*key, record)
 
 
 def authority_scorecard(authority: Authority, today: datetime.date) -> Scorecard:

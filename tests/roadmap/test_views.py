@@ -197,7 +197,7 @@ def test_cached_page_is_served_without_queries(client, demo, django_assert_num_q
         assert client.get(url).status_code == 200
 
 
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 14
 MILESTONE_QUERIES = 8
 
 
