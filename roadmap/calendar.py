@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roadmap import selectors
 from roadmap.content_language import local
-from roadmap.models import Confidence, Milestone, Status, UpdateKind
+from roadmap.models import Confidence, Milestone, MilestoneUpdate, Status, UpdateKind
 from roadmap.targets import Precision, Qualifier
 
 CALENDAR_PAST = datetime.timedelta(days=365)
@@ -33,6 +34,14 @@ def calendar_milestones(**lookups) -> list[Milestone]:
     """Dated milestones matching ``lookups`` in the calendar's window, nearest today first, each
     with ``changes``: its recorded changes."""
     today = timezone.localdate()
+    # Counted for the milestones shown only, not for every one in the window before the limit.
+    changes = (
+        MilestoneUpdate.objects.filter(milestone=OuterRef("pk"), kind__in=UpdateKind.news_values())
+        .order_by()
+        .values("milestone")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
     dated = (
         selectors.milestones()
         .filter(
@@ -40,13 +49,12 @@ def calendar_milestones(**lookups) -> list[Milestone]:
             target_end__lte=today + CALENDAR_AHEAD,
             **lookups,
         )
-        .annotate(changes=Count("updates", filter=Q(updates__kind__in=UpdateKind.news_values())))
+        .defer("summary", "summary_zh_hans")
+        .annotate(changes=Coalesce(Subquery(changes), 0))
     )
-    past = dated.filter(target_end__lt=today).order_by("-target_end", "pk")
-    ahead = dated.filter(target_end__gte=today).order_by("target_end", "pk")
-    shown_ahead = list(ahead[: CALENDAR_LIMIT - CALENDAR_LIMIT // 4])
-    shown_past = list(past[: CALENDAR_LIMIT - len(shown_ahead)])
-    return [*reversed(shown_past), *shown_ahead]
+    return selectors.nearest_today(
+        dated, today, limit=CALENDAR_LIMIT, ahead=CALENDAR_LIMIT - CALENDAR_LIMIT // 4
+    )
 
 
 def event_day(milestone: Milestone) -> datetime.date:

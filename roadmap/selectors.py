@@ -163,7 +163,7 @@ def dashboard(*, filters: MilestoneFilter, today: datetime.date) -> Dashboard:
         due_soon=list(matching.due_between(today, horizon)[:LIST_LIMIT]),
         overdue=list(matching.overdue(today).order_by("-target_end", "title")[:LIST_LIMIT]),
         recent_changes=list(recent[:RECENT_CHANGES]),
-        timeline=nearest_today(matching, today),
+        timeline=_timeline(matching, today),
     )
 
 
@@ -172,18 +172,26 @@ def milestone_export(filters: MilestoneFilter) -> MilestoneQuerySet:
     return filters.apply(milestones()).prefetch_related("topics")
 
 
-def nearest_today(matching: MilestoneQuerySet, today: datetime.date) -> list[Milestone]:
-    """Return the milestones the timeline draws: the dated ones nearest today, and some undated.
+def nearest_today(
+    dated: MilestoneQuerySet, today: datetime.date, *, limit: int, ahead: int
+) -> list[Milestone]:
+    """Return at most ``limit`` of the dated milestones of ``dated`` nearest ``today``, by date:
+    up to ``ahead`` of those due from today on, and the room they leave to the latest ones due
+    before it, so a roadmap of any size draws (or a calendar holds) the same number."""
+    shown_ahead = list(dated.filter(target_end__gte=today).order_by("target_end", "pk")[:ahead])
+    past = dated.filter(target_end__lt=today).order_by("-target_end", "-pk")
+    shown_past = list(past[: limit - len(shown_ahead)])
+    return [*reversed(shown_past), *shown_ahead]
 
-    A third of the room goes to what has passed, the rest to what is ahead, so a roadmap of any
-    size draws in the same time.
-    """
-    past = matching.filter(target_end__lt=today).order_by("-target_end")[: TIMELINE_LIMIT // 3]
-    ahead = matching.filter(target_end__gte=today).order_by("target_end")[
-        : TIMELINE_LIMIT - TIMELINE_LIMIT // 3
-    ]
+
+def _timeline(matching: MilestoneQuerySet, today: datetime.date) -> list[Milestone]:
+    """Return the milestones the timeline draws: two thirds of its room for what is ahead, the
+    rest for what has passed, then the first undated ones by title."""
+    dated = nearest_today(
+        matching, today, limit=TIMELINE_LIMIT, ahead=TIMELINE_LIMIT - TIMELINE_LIMIT // 3
+    )
     undated = matching.filter(target_end__isnull=True).order_by("title")[:UNDATED_LIMIT]
-    return [*reversed(list(past)), *ahead, *undated]
+    return [*dated, *undated]
 
 
 def milestone_detail(slug: str) -> Milestone:
