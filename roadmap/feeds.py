@@ -35,7 +35,7 @@ class UpdatesFeed(Feed):
         lookups = {f"milestone__{name}": value for name, value in scope_filter(scope).items()}
         return selectors.updates().filter(**lookups)[:ITEMS]
 
-    def item_title(self, update: MilestoneUpdate):
+    def item_title(self, update: MilestoneUpdate) -> str:
         if update.kind == "created":
             target = update.new_target_value
             return _("New: %(title)s (%(target)s)") % {
@@ -44,7 +44,7 @@ class UpdatesFeed(Feed):
             }
         return f"{local(update.milestone, 'title')}: {update.describe() or update.note[:80]}"
 
-    def item_description(self, update: MilestoneUpdate):
+    def item_description(self, update: MilestoneUpdate) -> str:
         """The note, or what changed; a slip first shows the old target struck through (HTML)."""
         text = update.note or update.describe()
         old, new = update.old_target_value, update.new_target_value

@@ -29,7 +29,7 @@ class AcceptSuggestionForm(forms.Form):
         label=_("Note for the history"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+    def __init__(self, *args, suggestion: Suggestion, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         matched = suggestion.milestones.open()
         self.fields["milestone"].initial = matched.first()
