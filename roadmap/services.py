@@ -276,10 +276,11 @@ def milestone_record_update(
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
     before_status, before_target, before_progress = stored.status, stored.target, stored.progress
     before_actual = stored.actual_date
-    topics = None if topics is None else list(topics)
-    topics_changed = topics is not None and {topic.pk for topic in topics} != set(
+    new_topics = None if topics is None else list(topics)
+    if new_topics is not None and {topic.pk for topic in new_topics} == set(
         stored.topics.values_list("pk", flat=True)
-    )
+    ):
+        new_topics = None  # the topics it has: no change
 
     for field in DESCRIPTIVE_FIELDS:
         if field in changes:
@@ -315,12 +316,14 @@ def milestone_record_update(
     exclude = ["workstream", "authority"] + ([] if "slug" in changes else ["slug"])
     stored.full_clean(exclude=exclude, validate_constraints=False)
     tracked = status_changed or target_changed or progress_changed
-    if not (tracked or note or topics_changed or any(f in changes for f in DESCRIPTIVE_FIELDS)):
+    if not (
+        tracked or note or new_topics is not None or any(f in changes for f in DESCRIPTIVE_FIELDS)
+    ):
         return stored
     stored.updated_at = at
     stored.save(recorded=True)
-    if topics_changed:
-        stored.topics.set(topics)
+    if new_topics is not None:
+        stored.topics.set(new_topics)
     if tracked or note:
         MilestoneUpdate.objects.create(
             milestone=stored,
