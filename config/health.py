@@ -2,12 +2,14 @@
 a worker answer, and is beat ticking?
 
 Anyone gets "ok" or "failing" for each part; the reasons (error text, the beat's age) go only to
-staff and to a client on a loopback address, since they name internal hosts and ports.
+staff and, when no proxy is trusted, to a client on a loopback address, since they name internal
+hosts and ports. One broker connection serves both the broker's check and the worker's ping.
 """
 
 import datetime
 import ipaddress
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
@@ -39,20 +41,13 @@ def _cache():
     return "reachable"
 
 
-def _connect(broker):
+def _broker(broker):
     broker.ensure_connection(max_retries=1, interval_start=0, timeout=CHECK_TIMEOUT_SECONDS)
-
-
-def _broker():
-    with celery_app.connection_for_write() as broker:
-        _connect(broker)
     return "reachable"
 
 
-def _worker():
-    with celery_app.connection_for_write() as broker:
-        _connect(broker)  # fail fast: the ping itself would retry publishing
-        replies = celery_app.control.ping(timeout=PING_TIMEOUT_SECONDS, connection=broker)
+def _worker(broker):
+    replies = celery_app.control.ping(timeout=PING_TIMEOUT_SECONDS, connection=broker)
     if not replies:
         raise RuntimeError(f"no worker answered a ping within {PING_TIMEOUT_SECONDS} s")
     return f"{len(replies)} answered a ping"
@@ -68,18 +63,34 @@ def _beat():
     return f"the last beat tick was {age} s ago"
 
 
-CHECKS = {
-    "database": _database,
-    "cache": _cache,
-    "broker": _broker,
-    "worker": _worker,
-    "beat": _beat,
-}
+def _run(check, *args) -> tuple[bool, str]:
+    """Return whether ``check`` passed, and what it said or why it failed."""
+    try:
+        return True, check(*args)
+    except Exception as error:
+        return False, f"{type(error).__name__}: {error}"[:300]
+
+
+def _results() -> dict[str, tuple[bool, str]]:
+    results = {"database": _run(_database), "cache": _run(_cache)}
+    with celery_app.connection_for_write() as broker:
+        results["broker"] = _run(_broker, broker)
+        # A ping over a broker that is down would only retry publishing: fail at once.
+        results["worker"] = (
+            _run(_worker, broker)
+            if results["broker"][0]
+            else (False, "no worker can be asked: the broker is unreachable")
+        )
+    results["beat"] = _run(_beat)
+    return results
 
 
 def _may_see_details(request) -> bool:
     if request.user.is_authenticated and request.user.is_staff:
         return True
+    if settings.TRUSTED_PROXIES:
+        # Behind a proxy on this host every connection comes from loopback, whoever sent it.
+        return False
     try:
         return ipaddress.ip_address(client_address(request)).is_loopback
     except ValueError:
@@ -90,17 +101,10 @@ def _may_see_details(request) -> bool:
 @require_GET
 def health(request):
     """Answer 200 if every part is ok, else 503; say why only to staff or a local client."""
-    report, details = {}, {}
-    for name, check in CHECKS.items():
-        try:
-            details[name] = check()
-        except Exception as error:
-            report[name] = "failing"
-            details[name] = f"{type(error).__name__}: {error}"[:300]
-        else:
-            report[name] = "ok"
+    results = _results()
+    report = {name: "ok" if passed else "failing" for name, (passed, _said) in results.items()}
     healthy = all(value == "ok" for value in report.values())
     body = {"healthy": healthy, **report}
     if _may_see_details(request):
-        body["details"] = details
+        body["details"] = {name: said for name, (_passed, said) in results.items()}
     return JsonResponse(body, status=200 if healthy else 503)

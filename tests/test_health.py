@@ -67,6 +67,48 @@ def test_staff_see_the_reasons_from_anywhere(client, admin_user, unreachable_bro
     assert "Error" in body["details"]["broker"]
 
 
+@pytest.mark.parametrize("forwarded", [None, "127.0.0.1", "203.0.113.5"])
+def test_behind_a_trusted_proxy_a_loopback_connection_sees_no_reasons(
+    client, settings, unreachable_broker, forwarded
+):
+    """A proxy on the same host connects from loopback whoever the client is."""
+    settings.TRUSTED_PROXIES = 1
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+
+    body = client.get(reverse("health"), REMOTE_ADDR="127.0.0.1", **headers).json()
+
+    assert body["broker"] == "failing"
+    assert "details" not in body
+
+
+def test_staff_behind_a_trusted_proxy_see_the_reasons(
+    client, settings, admin_user, unreachable_broker
+):
+    settings.TRUSTED_PROXIES = 1
+    client.force_login(admin_user)
+
+    body = client.get(reverse("health"), REMOTE_ADDR="127.0.0.1").json()
+
+    assert "127.0.0.1:1" in body["details"]["broker"]
+
+
+def test_a_probe_opens_one_broker_connection(client, monkeypatch, unreachable_broker):
+    opened = []
+    connect = celery_app.connection_for_write
+
+    def counted(*args, **kwargs):
+        opened.append(args)
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(celery_app, "connection_for_write", counted)
+
+    body = client.get(reverse("health"), REMOTE_ADDR="127.0.0.1").json()
+
+    assert len(opened) == 1
+    assert body["broker"] == "failing" and body["worker"] == "failing"
+    assert "broker is unreachable" in body["details"]["worker"]
+
+
 def test_beat_is_ok_while_it_ticks_and_failing_with_its_age_once_it_stops(client):
     PeriodicTask.objects.update(last_run_at=timezone.now() - datetime.timedelta(minutes=2))
     ticking = client.get(reverse("health")).json()
