@@ -10,9 +10,11 @@ class RoadmapConfig(AppConfig):
     def ready(self):
         from roadmap.cache import bump_content_version
         from roadmap.forecasts import tasks  # noqa: F401  (registers the nightly task)
-        from roadmap.models import Milestone
+        from roadmap.models import Forecast, ForecastGroup, Milestone
 
-        for model in self.get_models():
+        # Forecasts are rewritten in bulk after the changes that bump the version themselves: a
+        # signal per row would make Django delete them one by one, each with a bump.
+        for model in set(self.get_models()) - {Forecast, ForecastGroup}:
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"unbump-{model}")
         m2m_changed.connect(

@@ -480,15 +480,21 @@ def clock_edges(*, exclude: int | None = None) -> dict[int, set[int]]:
     return edges
 
 
-def forecast_histories() -> list[History]:
-    """Every milestone's recorded history, as the forecasts and the backtest replay it."""
+def forecast_histories(milestones: QuerySet[Milestone] | None = None) -> list[History]:
+    """Every milestone's recorded history (or those of ``milestones``), as the forecasts and the
+    backtest replay it."""
+    updates = MilestoneUpdate.objects.all()
+    if milestones is None:
+        milestones = Milestone.objects.all()
+    else:
+        updates = updates.filter(milestone__in=milestones)
     histories = {
         pk: History(pk, authority, jurisdiction, step_of(title), actual)
-        for pk, authority, jurisdiction, title, actual in Milestone.objects.values_list(
+        for pk, authority, jurisdiction, title, actual in milestones.values_list(
             "pk", "authority_id", "authority__jurisdiction_id", "title", "actual_date"
         ).iterator(chunk_size=5000)
     }
-    for milestone, observation in _observations(MilestoneUpdate.objects.all()):
+    for milestone, observation in _observations(updates):
         histories[milestone].observations.append(observation)
     return list(histories.values())
 
@@ -537,11 +543,15 @@ def forecast_facts(milestone: Milestone) -> ForecastFacts | None:
     )
 
 
-def forecast_facts_all(histories: list[History]) -> list[ForecastFacts]:
-    """Return what forecasting every open, listed, dated milestone needs."""
+def forecast_facts_all(
+    histories: list[History], milestones: MilestoneQuerySet | None = None
+) -> list[ForecastFacts]:
+    """Return what forecasting every open, listed, dated milestone (of ``milestones``, whose
+    ``histories`` are given) needs."""
     by_id = {history.milestone: history for history in histories}
     current = (
-        Milestone.objects.open()
+        (Milestone.objects.all() if milestones is None else milestones)
+        .open()
         .listed()
         .filter(target_end__isnull=False)
         .values_list("pk", "target_precision", "target_end", "slip_count")

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from roadmap.forecasts import clocks
 from roadmap.forecasts import forecast as forecasting
 from roadmap.forecasts.history import snapshots
 from roadmap.models import (
+    TRACKED_COLUMNS,
     Authority,
     ClockTerm,
     Dependency,
@@ -269,18 +271,158 @@ def milestone_record_update(
     date of a milestone moves, every open milestone whose clock counts from it is recomputed in
     the same transaction, each recorded with the cause. Return the milestone as stored.
     """
-    unknown = set(changes) - set(DESCRIPTIVE_FIELDS) - set(TRACKED_FIELDS)
-    if unknown:
-        raise TypeError(f"milestone_record_update() got unknown fields: {sorted(unknown)}")
-    at = at or timezone.now()
     stored = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    before_status, before_target, before_progress = stored.status, stored.target, stored.progress
-    before_actual = stored.actual_date
+    if "target" in changes:
+        _check_clock_allows(stored, changes["target"])
+    at = at or timezone.now()
+    applied = _apply_changes(
+        stored, changes, note=note, source=source, by=by, at=at, observed_at=observed_at
+    )
     new_topics = None if topics is None else list(topics)
     if new_topics is not None and {topic.pk for topic in new_topics} == set(
         stored.topics.values_list("pk", flat=True)
     ):
         new_topics = None  # the topics it has: no change
+    if applied is None and new_topics is None:
+        return stored
+    stored.updated_at = at
+    stored.save(recorded=True)
+    if new_topics is not None:
+        stored.topics.set(new_topics)
+    if applied is not None and applied.entry is not None:
+        applied.entry.save()
+    if applied is not None and applied.moved:
+        _recompute_clocked(stored, applied.before_status, by=by, at=at, observed_at=observed_at)
+    forecast_refresh(milestone=stored)
+    return stored
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change for ``milestones_record_update`` to record: ``milestone_record_update``'s
+    arguments, and the sources it cites (``Source`` fields), added first; the last one is cited
+    by the history entry."""
+
+    milestone: Milestone
+    changes: Mapping[str, Any]
+    note: str = ""
+    sources: Sequence[Mapping[str, Any]] = ()
+    observed_at: datetime.datetime | None = None
+
+
+@transaction.atomic
+def milestones_record_update(*, changes: Sequence[Change]) -> None:
+    """Record many changes at once, each exactly as ``milestone_record_update`` records it (the
+    same fields, sources and history entries) but in a few statements: for importers.
+
+    A milestone whose target is a clock, or that a clock counts from, is changed one at a time
+    through ``milestone_record_update``, which checks and moves the clocks.
+    """
+    if not changes:
+        return
+    at = timezone.now()
+    ids = {change.milestone.pk for change in changes}
+    clocked: set[int | None] = set()
+    for pair in ClockTerm.objects.filter(
+        Q(milestone_id__in=ids) | Q(trigger_id__in=ids)
+    ).values_list("milestone_id", "trigger_id"):
+        clocked.update(pair)
+    stored = Milestone.objects.select_for_update().in_bulk(ids - clocked)
+    sources: list[Source] = []
+    entries: list[MilestoneUpdate] = []
+    changed: dict[int, Milestone] = {}
+    fields: set[str] = set()
+    for change in changes:
+        cited = [_checked_source(change.milestone, fields) for fields in change.sources]
+        if change.milestone.pk in clocked:
+            for source in cited:
+                source.save()
+            milestone_record_update(
+                milestone=change.milestone,
+                note=change.note,
+                source=cited[-1] if cited else None,
+                at=at,
+                observed_at=change.observed_at,
+                **change.changes,
+            )
+            continue
+        sources += cited
+        milestone = stored[change.milestone.pk]
+        applied = _apply_changes(
+            milestone,
+            change.changes,
+            note=change.note,
+            source=cited[-1] if cited else None,
+            by=None,
+            at=at,
+            observed_at=change.observed_at,
+        )
+        if applied is not None:
+            changed[milestone.pk] = milestone
+            fields |= applied.fields
+            if applied.entry is not None:
+                entries.append(applied.entry)
+    Source.objects.bulk_create(sources)
+    Milestone.objects.bulk_update(list(changed.values()), sorted(fields), batch_size=500)
+    MilestoneUpdate.objects.bulk_create(entries)
+    bump_content_version()  # bulk writes send no save signal
+    for milestone in changed.values():
+        forecast_refresh(milestone=milestone)
+
+
+def _checked_source(milestone: Milestone, fields: Mapping[str, Any]) -> Source:
+    source = Source(milestone=milestone, **fields)
+    source.full_clean()
+    return source
+
+
+# Every column ``_apply_changes`` may write.
+_APPLIED_FIELDS = (
+    *DESCRIPTIVE_FIELDS,
+    *TRACKED_COLUMNS,
+    "slip_days",
+    "slip_count",
+    "baseline",
+    "updated_at",
+)
+_APPLIED_COLUMNS = [
+    (field.name, field.attname)
+    for field in Milestone._meta.concrete_fields
+    if field.name in _APPLIED_FIELDS
+]
+
+
+@dataclass
+class _Applied:
+    """What ``_apply_changes`` made of a stored milestone: its history entry to save (if the
+    change is recorded) and whether clocks counting from it must move."""
+
+    before_status: str
+    entry: MilestoneUpdate | None
+    moved: bool
+    fields: set[str]  # the columns it changed
+
+
+def _apply_changes(
+    stored: Milestone,
+    changes: Mapping[str, Any],
+    *,
+    note: str,
+    source: Source | None,
+    by: User | None,
+    at: datetime.datetime,
+    observed_at: datetime.datetime | None,
+) -> _Applied | None:
+    """Apply ``changes`` to ``stored`` (unsaved) and build the history entry recording them.
+
+    Return None if they change nothing and there is no note; raise ValidationError for a change
+    that leaves the milestone invalid."""
+    unknown = set(changes) - set(DESCRIPTIVE_FIELDS) - set(TRACKED_FIELDS)
+    if unknown:
+        raise TypeError(f"milestone_record_update() got unknown fields: {sorted(unknown)}")
+    before_status, before_target, before_progress = stored.status, stored.target, stored.progress
+    before_actual = stored.actual_date
+    before = _applied_values(stored)
 
     for field in DESCRIPTIVE_FIELDS:
         if field in changes:
@@ -290,7 +432,6 @@ def milestone_record_update(
     stored.status = new_status
     if "target" in changes:
         stored.target = changes["target"]
-        _check_clock_allows(stored)
     if "progress" in changes:
         stored.progress = changes["progress"]
     if "actual_date" in changes:
@@ -316,16 +457,12 @@ def milestone_record_update(
     exclude = ["workstream", "authority"] + ([] if "slug" in changes else ["slug"])
     stored.full_clean(exclude=exclude, validate_constraints=False)
     tracked = status_changed or target_changed or progress_changed
-    if not (
-        tracked or note or new_topics is not None or any(f in changes for f in DESCRIPTIVE_FIELDS)
-    ):
-        return stored
+    if not (tracked or note or any(f in changes for f in DESCRIPTIVE_FIELDS)):
+        return None
     stored.updated_at = at
-    stored.save(recorded=True)
-    if new_topics is not None:
-        stored.topics.set(new_topics)
+    entry = None
     if tracked or note:
-        MilestoneUpdate.objects.create(
+        entry = MilestoneUpdate(
             milestone=stored,
             kind=UpdateKind.CHANGED if tracked else UpdateKind.NOTE,
             recorded_at=at,
@@ -341,15 +478,19 @@ def milestone_record_update(
             old_progress=before_progress if progress_changed else None,
             new_progress=stored.progress if progress_changed else None,
         )
-    if target_changed or status_changed or stored.actual_date != before_actual:
-        _recompute_clocked(stored, before_status, by=by, at=at, observed_at=observed_at)
-    forecast_refresh(milestone=stored)
-    return stored
+    moved = target_changed or status_changed or stored.actual_date != before_actual
+    after = _applied_values(stored)
+    fields = {name for name, value in after.items() if value != before[name]}
+    return _Applied(before_status, entry, moved, fields)
 
 
-def _check_clock_allows(milestone: Milestone) -> None:
+def _applied_values(milestone: Milestone) -> dict[str, Any]:
+    return {name: getattr(milestone, attname) for name, attname in _APPLIED_COLUMNS}
+
+
+def _check_clock_allows(milestone: Milestone, target: Target) -> None:
     clock = selectors.milestone_clock(milestone)
-    if clock is not None and not clock.target.same_dates(milestone.target):
+    if clock is not None and not clock.target.same_dates(target):
         raise ValidationError(
             {
                 "target": _("Its target is set by its clock (%(clock)s): change the clock instead.")
@@ -451,9 +592,30 @@ def bulk_changes() -> Iterator[None]:
         if len(changed) > REFRESH_ALL_AFTER:
             forecasts_refresh()  # one pass over all history beats thousands of single ones
             return
-        changed_milestones = Milestone.objects.filter(pk__in=changed).select_related("authority")
-        for milestone in changed_milestones.order_by("pk"):
-            forecast_refresh(milestone=milestone)
+        if changed:
+            _forecasts_refresh_some(changed)
+
+
+def _forecasts_refresh_some(pks: set[int]) -> None:
+    """Forecast the milestones ``pks`` again from the stored groups, as ``forecast_refresh``
+    forecasts one, in a few queries for them all."""
+    now = timezone.now()
+    milestones = Milestone.objects.filter(pk__in=pks)
+    every_facts = selectors.forecast_facts_all(selectors.forecast_histories(milestones), milestones)
+    keys = {key for facts in every_facts for key, *_rest in forecasting.group_keys(*facts.group)}
+    curves = {
+        group.key: forecasting.Curve.from_json(
+            group.curve, sample_size=group.sample_size, outcomes=group.outcomes
+        )
+        for group in ForecastGroup.objects.filter(key__in=keys)
+    }
+    previous = {forecast.pk: forecast for forecast in Forecast.objects.filter(milestone__in=pks)}
+    rows = [
+        _forecast_row(facts, curves, timezone.localdate(now), now, previous.get(facts.milestone))
+        for facts in every_facts
+    ]
+    Forecast.objects.filter(milestone__in=pks).delete()
+    Forecast.objects.bulk_create(rows, batch_size=2000)
 
 
 def forecast_refresh(*, milestone: Milestone, now: datetime.datetime | None = None) -> None:

@@ -49,7 +49,6 @@ from roadmap.importers.permissions import EVERYONE, Gate
 from roadmap.importers.records import (
     agenda_agency,
     published_at,
-    record_with_source,
     us_roadmap,
 )
 from roadmap.importers.report import ImportFailed, ImportReport
@@ -316,7 +315,13 @@ class _Importer:
         self._not_imported: set[str] = set()
         self._unlinked: dict[str, Workstream] = {}
         self._existing: dict[int, dict[str, Milestone]] = {}
-        self._to_create: list[dict] = []  # new milestones, written together by ``flush``
+        # What the rules read so far write, together, at the next ``flush``:
+        self._new_workstreams: list[Workstream] = []
+        self._new_agenda_rules: list[AgendaRule] = []
+        self._changed_workstreams: list[Workstream] = []
+        self._changed_agenda_rules: list[AgendaRule] = []
+        self._to_create: list[dict] = []  # new milestones
+        self._to_change: list[services.Change] = []  # changes to stored milestones
         self._rins_to_create: set[str] = set()
 
     @property
@@ -348,9 +353,19 @@ class _Importer:
         return self._agencies[agency]
 
     def flush(self) -> None:
-        """Write the new milestones of the rules read so far, in a few statements."""
-        services.milestones_create(milestones=self._to_create)
-        self._to_create, self._rins_to_create = [], set()
+        """Write what the rules read so far bring, in a few statements: their new workstreams and
+        agenda rules, then their new milestones and the changes to stored ones."""
+        Workstream.objects.bulk_create(self._new_workstreams)
+        AgendaRule.objects.bulk_create(self._new_agenda_rules)
+        Workstream.objects.bulk_update(self._changed_workstreams, ["title", "summary"])
+        _update_alike(self._changed_agenda_rules, ["agency_id", "stage", "priority", "edition"])
+        if self._to_create:
+            services.milestones_create(milestones=self._to_create)
+        if self._to_change:
+            services.milestones_record_update(changes=self._to_change)
+        self._new_workstreams, self._new_agenda_rules = [], []
+        self._changed_workstreams, self._changed_agenda_rules = [], []
+        self._to_create, self._to_change, self._rins_to_create = [], [], set()
 
     def read_ahead(self, rules: list[Rule]) -> None:
         """Load in two queries what a run of rules would look up one by one: the rules already
@@ -382,7 +397,8 @@ class _Importer:
         parent = self.agency(rule.parent) if rule.parent and rule.parent.code else None
         agency = self.agency(rule.agency, parent)
         workstream = self.workstream(rule, known)
-        existing = self._existing.pop(workstream.pk, None)  # what follows may change them
+        # What follows may change the stored milestones: they are taken from the read-ahead.
+        existing = {} if workstream.pk is None else self._existing.pop(workstream.pk, None)
         if existing is None:
             existing = {m.slug: m for m in Milestone.objects.filter(workstream=workstream)}
         self.meet_deadlines(rule)
@@ -420,9 +436,11 @@ class _Importer:
                 ).first()
             if workstream is None:
                 self.gate.check("add", Workstream, title)
-                workstream = Workstream.objects.create(
+                workstream = Workstream(
                     roadmap=self.roadmap, slug=rule.rin.lower(), title=title, summary=rule.abstract
                 )
+                self._new_workstreams.append(workstream)
+                return workstream
         else:
             workstream = known.workstream
         if (workstream.title, workstream.summary) != (title, rule.abstract):
@@ -433,7 +451,7 @@ class _Importer:
                     f"({edition_name(rule.edition)} edition)"
                 )
             workstream.title, workstream.summary = title, rule.abstract
-            workstream.save(update_fields=["title", "summary"])
+            self._changed_workstreams.append(workstream)
         return workstream
 
     def describe(self, rule: Rule, known: AgendaRule | None, workstream, agency) -> None:
@@ -446,7 +464,7 @@ class _Importer:
         }
         if known is None:
             self.gate.check("add", AgendaRule, rule.rin)
-            AgendaRule.objects.create(workstream=workstream, rin=rule.rin, **fields)
+            self._new_agenda_rules.append(AgendaRule(workstream=workstream, rin=rule.rin, **fields))
             self.report.confirmed += 1
             return
         if known.stage != fields["stage"] and known.stage:
@@ -456,7 +474,7 @@ class _Importer:
             setattr(known, name, fields[name])
         if changed:
             self.gate.check("change", AgendaRule, rule.rin)
-            known.save(update_fields=changed)
+            self._changed_agenda_rules.append(known)
             self.report.confirmed += 1
 
     def step(self, rule: Rule, step: Step, milestone, slug, workstream, agency) -> None:
@@ -536,9 +554,11 @@ class _Importer:
             note = f"Date withdrawn (To Be Determined) in the {name} edition ({rule.edition})."
         if "title" in changes:
             note += f" Rule title corrected: “{milestone.title}” → “{title}”."
-        if cited and changes.get("status"):
-            services.source_add(milestone=milestone, **_citation_source(step.citation))
-        record_with_source(self.gate, milestone, rule.source, note, rule.published, **changes)
+        self.gate.check("change", Milestone, milestone.title)
+        cites = [_citation_source(step.citation)] if cited and changes.get("status") else []
+        self._to_change.append(
+            services.Change(milestone, changes, note, [*cites, rule.source], rule.published)
+        )
         self.report.changed.append(f"{rule.rin} {step.action}: {'; '.join(what)}")
 
     @staticmethod
@@ -583,6 +603,16 @@ class _Importer:
             rule = Rule(agenda_rule.rin, edition, Agency("", "", ""), None, "", "", "", "")
             milestones = Milestone.objects.filter(workstream=agenda_rule.workstream)
             self.drop(rule, list(milestones), " (the rule is no longer listed)")
+
+
+def _update_alike(rules: list[AgendaRule], fields: list[str]) -> None:
+    """Save ``fields`` of ``rules`` with one UPDATE per distinct set of values: a new edition
+    gives most rules the same ones, and ``bulk_update``'s CASE per row and field costs more."""
+    alike: dict[tuple, list[int]] = {}
+    for rule in rules:
+        alike.setdefault(tuple(getattr(rule, name) for name in fields), []).append(rule.pk)
+    for values, pks in alike.items():
+        AgendaRule.objects.filter(pk__in=pks).update(**dict(zip(fields, values, strict=True)))
 
 
 def _read_ahead(importer: _Importer, rules: Iterator[Rule]) -> Iterator[Rule]:

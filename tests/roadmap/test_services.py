@@ -238,3 +238,104 @@ def test_creating_many_writes_the_same_rows_as_creating_one_at_a_time():
     )
     clock.stop()
     assert [_rows_of(m) for m in together] == [_rows_of(m) for m in one_by_one]
+
+
+def _history_of(milestone):
+    """What ``milestone`` holds and what its history recorded, without ids and moments."""
+    skip = {"id", "milestone", "slug", "created_at", "updated_at", "recorded_at", "source"}
+
+    def values(instance):
+        return tuple(
+            (field.attname, getattr(instance, field.attname))
+            for field in instance._meta.concrete_fields
+            if field.name not in skip
+        )
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    return (
+        values(stored),
+        [values(source) for source in stored.sources.order_by("pk")],
+        [
+            (values(update), update.source.title if update.source else None)
+            for update in stored.updates.order_by("pk")
+        ],
+    )
+
+
+def test_recording_many_changes_writes_the_same_rows_as_recording_one_at_a_time():
+    from roadmap.forecasts import clocks
+    from tests.factories import AuthorityFactory, WorkstreamFactory
+
+    common = {"workstream": WorkstreamFactory(), "authority": AuthorityFactory()}
+    agenda = {"title": "Agenda, Fall 2026", "publisher": "reginfo.gov", "url": "https://a.example/"}
+    citation = {"title": "91 FR 100", "publisher": "Federal Register"}
+    published = datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+    specs = [
+        {"title": "NPRM", "target": Target.parse("November 2026")},
+        {"title": "Final rule", "target": Target.parse("March 2027")},
+        {"title": "Roundtable", "target": Target.parse("Q1 2027")},
+        {"title": "Report", "target": Target.parse("2027")},
+        {"title": "Comment period", "target": Target.parse("December 2026")},
+    ]
+    changes = [
+        ({"target": Target.parse("January 2027")}, "Slipped.", [agenda]),
+        (
+            {"status": Status.COMPLETED, "actual_date": datetime.date(2026, 9, 2)},
+            "Published.",
+            [citation, agenda],
+        ),
+        ({"title": "Roundtable (corrected)", "target": Target.undated()}, "Withdrawn.", [agenda]),
+        ({}, "Still listed.", []),
+        ({"target": Target.parse("December 2026")}, "", [agenda]),  # the same dates: no entry
+    ]
+    clock = time_machine.travel(datetime.datetime(2026, 11, 25, 9, tzinfo=datetime.UTC), tick=False)
+    clock.start()
+    sets = []
+    for prefix in ("one", "many"):
+        created = services.milestones_create(
+            milestones=[{"slug": f"{prefix}-{n}", **common, **s} for n, s in enumerate(specs)]
+        )
+        # A milestone whose clock counts from the first: it moves with it, whichever door.
+        counted = services.milestone_create(slug=f"{prefix}-clocked", title="Hearing", **common)
+        services.milestone_set_clock(
+            milestone=counted, terms=[clocks.Term(after=created[0].pk, offset=30)]
+        )
+        sets.append([*created, counted])
+    for milestone, (change, note, sources) in zip(sets[0], changes, strict=False):
+        added = [services.source_add(milestone=milestone, **fields) for fields in sources]
+        services.milestone_record_update(
+            milestone=milestone,
+            note=note,
+            source=added[-1] if added else None,
+            observed_at=published,
+            **change,
+        )
+    services.milestones_record_update(
+        changes=[
+            services.Change(milestone, change, note, sources, published)
+            for milestone, (change, note, sources) in zip(sets[1], changes, strict=False)
+        ]
+    )
+    clock.stop()
+    one_at_a_time, together = ([_history_of(m) for m in milestones] for milestones in sets)
+    assert together == one_at_a_time
+    assert [len(history[2]) for history in together] == [2, 2, 2, 2, 1, 3]
+
+
+def test_a_bulk_change_forecasts_its_milestones_as_changing_them_one_at_a_time_does(demo):
+    from roadmap.models import Forecast
+
+    services.forecasts_refresh()
+    open_ones = Milestone.objects.open().listed().with_deadline().filter(clock_terms=None)
+    changed = list(open_ones.order_by("pk")[:6])
+    with services.bulk_changes():
+        for milestone in changed:
+            services.milestone_shift_target(milestone=milestone, days=200)
+    fields = ["milestone_id", "p50", "p80", "target_end", "sample_size", "level", "slipped", "aged"]
+    forecasts = Forecast.objects.filter(milestone__in=changed).order_by("milestone_id")
+    together = list(forecasts.values_list(*fields))
+    for milestone in Milestone.objects.filter(pk__in=[m.pk for m in changed]):
+        services.forecast_refresh(milestone=milestone)
+    assert together == list(forecasts.values_list(*fields))
+    assert len(together) == len(changed)
+    assert [row[3] for row in together] == [m.target.shifted(200).span()[1] for m in changed]
