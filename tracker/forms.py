@@ -120,13 +120,19 @@ class PreferencesForm(forms.Form):
         # agenda import) found by name: list only the ones chosen or found, but accept any that
         # exists.
         wanted = self._chosen("milestones", "slug")
-        self.fields["milestones"].queryset = Milestone.objects.filter(slug__in=wanted[:200])
+        self._choices("milestones").queryset = Milestone.objects.filter(slug__in=wanted[:200])
         chosen = [pk for pk in map(str, self._chosen("workstreams", "pk")) if pk.isdigit()]
-        self.fields["workstreams"].queryset = (
+        self._choices("workstreams").queryset = (
             Workstream.objects.select_related("roadmap")
             .filter(pk__in=[*chosen[:200], *find_workstreams(find)])
             .order_by("roadmap__title", "title")
         )
+
+    def _choices(self, name: str) -> forms.ModelMultipleChoiceField:
+        field = self.fields[name]
+        if not isinstance(field, forms.ModelMultipleChoiceField):
+            raise TypeError(f"{name} is not a choice of objects")
+        return field
 
     def _chosen(self, name: str, key: str) -> list:
         if self.is_bound:
@@ -220,6 +226,6 @@ class WorkstreamSearchForm(forms.Form):
 class SubscribeForm(PreferencesForm):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     # A new subscriber's milestones come ticked from the page that linked here.
-    add_milestone = None
+    add_milestone = None  # type: ignore[assignment]  # Django drops the inherited field
 
     field_order = ["email"]

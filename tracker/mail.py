@@ -193,7 +193,9 @@ class PreparedEmail:
             encoding = email.encoding or settings.DEFAULT_CHARSET
             return (
                 sanitize_address(subscriber.email, encoding),
-                email.message().as_bytes(linesep="\r\n"),
+                # Django 5.2's message() is a SafeMIME part, whose as_bytes() takes a line
+                # separator; the stubs describe Django 6's stdlib message instead.
+                email.message().as_bytes(linesep="\r\n"),  # type: ignore[call-arg]
             )
         return subscriber.email, self._copy(delivery, self.links.values(subscriber))
 

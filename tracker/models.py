@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.timezone import now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from roadmap.models import Jurisdiction, Milestone, Roadmap, Workstream
@@ -204,13 +205,14 @@ class Subscriber(models.Model):
 
     @property
     def state(self) -> str:
+        """Where the subscription stands, in the active language."""
         if self.unsubscribed_at:
-            return _("unsubscribed")
+            return gettext("unsubscribed")
         if self.suspended_at:
-            return _("suspended")
+            return gettext("suspended")
         if self.confirmed_at:
-            return _("active")
-        return _("awaiting confirmation")
+            return gettext("active")
+        return gettext("awaiting confirmation")
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -90,13 +90,14 @@ class Pipeline:
                     self.connection.send(b"." + CRLF)
                     self.connection.getreply()
                 self.connection.rset()
+                refused: smtplib.SMTPException
                 if mail[0] != 250:
-                    error = smtplib.SMTPSenderRefused(*mail, self.sender)
+                    refused = smtplib.SMTPSenderRefused(*mail, self.sender)
                 elif rcpt[0] not in (250, 251):
-                    error = smtplib.SMTPRecipientsRefused({recipient: rcpt})
+                    refused = smtplib.SMTPRecipientsRefused({recipient: rcpt})
                 else:
-                    error = smtplib.SMTPDataError(*data)
-                yield key, error
+                    refused = smtplib.SMTPDataError(*data)
+                yield key, refused
                 following = next(remaining, None)
                 if following is not None:
                     self.connection.send(self._envelope(*following[1:]))

@@ -45,9 +45,9 @@ def read_token(token: str, purpose: str) -> Subscriber:
         raise BadToken(expired=True) from error
     except signing.BadSignature as error:
         raise BadToken from error
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
         raise BadToken
-    subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
+    subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
     if subscriber is None or subscriber.secret[:8] != payload.get("k"):
         raise BadToken
     return subscriber
