@@ -4,8 +4,8 @@ item 9), on the page and in the API, so the answer's timing does not tell who is
 A timing assertion, made only because the issue asks for one. Each kind of address is
 tried 50 times after a warm-up, the three kinds back to back in a rotating order. The load of a
 shared machine drifts over seconds, so each try is measured against the round it belongs to: its
-time less the mean of the three tries of its round. The median of these, per kind, must lie within
-a tenth of a request's median time of the other kinds'. Every try uses an address of its own, as
+time less the mean of the three tries of its round. The medians of these, per kind, must lie
+within 15% of a request's median time of each other. Every try uses an address of its own, as
 someone probing addresses would, so the rate limits do the same work for each. The task the
 request queues runs after its transaction commits, in a worker: here the test's transaction never
 commits, so what is timed is the request alone.
@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 TRIES = 50
 WARM_UP = 10
 KINDS = ("unknown", "confirmed", "unconfirmed")
-# Measured on a loaded 2-core machine: the new code's kinds lay 1-3% of a request's time apart,
-# the old code's 54-73% (and more before the time zones were cached).
-TOLERANCE = 0.10
+# Measured on a loaded 2-core machine: the new code's kinds lay under 7% of a request's time apart,
+# the old code's 54-73% (the issue saw 7 ms in production).
+TOLERANCE = 0.15
 
 
 @pytest.fixture
