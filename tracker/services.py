@@ -1,9 +1,10 @@
 """Subscribing, confirming, changing preferences and leaving: the only ways a subscriber changes.
 
-The subscribe page, the API, the admin and the tests call these. Whatever happens to an address,
-``subscribe`` answers the same, so nobody can learn from it who subscribes: a new or unconfirmed
-address gets a confirmation link, a confirmed one an email with a link to its preferences (its
-settings are only ever changed from that signed link).
+The subscribe page and the API (through a worker: ``tracker.subscribe_requests``), the admin and
+the tests call these. Whatever happens to an address, ``subscribe`` answers the same, so nobody can
+learn from it who subscribes: a new or unconfirmed address gets a confirmation link, a confirmed
+one an email with a link to its preferences (its settings are only ever changed from that signed
+link).
 """
 
 from __future__ import annotations
