@@ -13,7 +13,6 @@ import stays a file a calendar app can read.
 import datetime
 from urllib.parse import urlsplit
 
-import icalendar
 from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -28,6 +27,7 @@ from roadmap.targets import Precision, Qualifier
 CALENDAR_PAST = datetime.timedelta(days=365)
 CALENDAR_AHEAD = datetime.timedelta(days=3 * 365)
 CALENDAR_LIMIT = 500
+FOLD_OCTETS = 75
 
 
 def calendar_milestones(**lookups) -> list[Milestone]:
@@ -93,14 +93,20 @@ def precision_words(milestone: Milestone) -> str:
 
 
 def build_calendar(milestones, *, name: str) -> bytes:
-    """Return the iCalendar file for ``milestones`` (from ``calendar_milestones``)."""
+    """Return the iCalendar file for ``milestones`` (from ``calendar_milestones``).
+
+    Written line by line: the icalendar library's generic components took two thirds of the
+    feed's time at 500 events, and these few properties need only escaping and folding.
+    """
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Regulatory roadmap tracker//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//Regulatory roadmap tracker//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(name)}",
+    ]
     for milestone in milestones:
         day = event_day(milestone)
         url = settings.SITE_URL + milestone.get_absolute_url()
@@ -114,18 +120,57 @@ def build_calendar(milestones, *, name: str) -> bytes:
         if milestone.target.wording:
             description.append(_("As published: %(words)s") % {"words": milestone.target.wording})
         description.append(url)
-        event = icalendar.Event()
-        event.add("uid", f"milestone-{milestone.pk}@{host}")
-        event.add("sequence", milestone.changes)
-        event.add("dtstamp", milestone.updated_at)
-        event.add("last-modified", milestone.updated_at)
-        event.add("dtstart", day)
-        event.add("dtend", day + datetime.timedelta(days=1))
-        event.add("summary", f"{local(milestone, 'title')} ({words})")
-        event.add("description", "\n".join(description))
-        event.add("url", url)
-        event.add("categories", [local(milestone.workstream.roadmap, "title")])
-        event.add("status", event_status(milestone))
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()
+        changed = _utc(milestone.updated_at)
+        summary = f"{local(milestone, 'title')} ({words})"
+        details = "\n".join(description)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:milestone-{milestone.pk}@{host}",
+            f"SEQUENCE:{milestone.changes}",
+            f"DTSTAMP:{changed}",
+            f"LAST-MODIFIED:{changed}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_text(summary)}",
+            f"DESCRIPTION:{_text(details)}",
+            f"URL:{url}",
+            f"CATEGORIES:{_text(local(milestone.workstream.roadmap, 'title'))}",
+            f"STATUS:{event_status(milestone)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode()
+
+
+def _text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545, 3.3.11): backslash, semicolon, comma and line breaks."""
+    for character, escaped in (
+        ("\\", "\\\\"),
+        (";", "\\;"),
+        (",", "\\,"),
+        ("\r\n", "\\n"),
+        ("\n", "\\n"),
+    ):
+        value = value.replace(character, escaped)
+    return value
+
+
+def _utc(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line: str) -> str:
+    """Fold a content line into pieces of at most 75 octets (RFC 5545, 3.1), each after the
+    first opened by a space, never splitting a UTF-8 character."""
+    encoded = line.encode()
+    if len(encoded) <= FOLD_OCTETS:
+        return line
+    pieces, start, room = [], 0, FOLD_OCTETS
+    while start < len(encoded):
+        end = min(start + room, len(encoded))
+        while end < len(encoded) and encoded[end] & 0xC0 == 0x80:  # a continuation byte
+            end -= 1
+        pieces.append(encoded[start:end].decode())
+        start, room = end, FOLD_OCTETS - 1
+    return "\r\n ".join(pieces)

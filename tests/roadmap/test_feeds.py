@@ -168,3 +168,22 @@ def test_calendar_description_of_a_fuzzy_target_reads_in_chinese(client):
         ).content.decode()
 
     assert "第三季度内某时；显示在其最后一天。" in body.replace("\r\n ", "")
+
+
+def test_calendar_text_is_escaped_and_long_lines_folded_between_characters(client):
+    title = "Rules; custody, \\ staking — " + "稳定币发行人的储备资产规则" * 8
+    MilestoneFactory(title=title, target=Target.parse("Q3 2026"))
+    cache.clear()
+
+    body = client.get(reverse("roadmap:all-ics")).content
+
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert f"{title} (Q3 2026)" in {str(event["summary"]) for event in events}
+    [second] = [
+        event
+        for event in vobject.readOne(body.decode()).vevent_list
+        if event.summary.value.startswith("Rules;")
+    ]
+    assert second.summary.value == f"{title} (Q3 2026)"
+    assert second.description.value.splitlines()[0] == "Sometime in Q3 2026; shown on its last day."
