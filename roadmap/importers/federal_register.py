@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -104,7 +104,7 @@ def validate(document) -> None:
         raise InvalidDocument("field “regulation_id_number_info” should be an object")
 
 
-def read_documents(stream: BinaryIO) -> list:
+def read_documents(stream: IO[bytes]) -> list:
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ImportFailed(f"The file is larger than {MAX_BYTES // 1024 // 1024} MB.")
@@ -357,7 +357,7 @@ def import_documents(
     return report
 
 
-def import_federal_register(stream: BinaryIO, **options) -> ImportReport:
+def import_federal_register(stream: IO[bytes], **options) -> ImportReport:
     """Import a document or a search page from ``stream`` (``options``: see
     ``import_documents``)."""
     return import_documents(read_documents(stream), **options)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import IO
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ class ImportKind(models.TextChoices):
 
 def import_file(
     kind: str,
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     agency: str = "",
     rin_prefix: str = "",

@@ -33,7 +33,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -84,7 +84,7 @@ class _Cleaned:
     """A binary stream as UTF-8 that XML accepts: UTF-16 transcoded, 0x19 mended as ’, other
     forbidden control bytes taken out (and counted)."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: IO[bytes]):
         self.stream = stream
         self.removed = 0
         self.mended = 0
@@ -255,7 +255,7 @@ def _rule(element: Element) -> Rule:
 class AgendaReader:
     """Reads an edition's rules one at a time, keeping memory bounded."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: IO[bytes]):
         self.cleaned = _Cleaned(stream)
 
     def rules(self) -> Iterator[Rule]:
@@ -628,7 +628,7 @@ def latest_edition() -> str | None:
 
 
 def import_unified_agenda(
-    stream: BinaryIO,
+    stream: IO[bytes],
     *,
     agency: str = "",
     rin_prefix: str = "",

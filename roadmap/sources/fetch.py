@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -87,7 +87,7 @@ class Response:
     url: str
     status: int
     headers: http.client.HTTPMessage
-    body: BinaryIO
+    body: IO[bytes]
     size: int
 
     @property
@@ -284,7 +284,7 @@ class Fetcher:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         return any(ip.version == net.version and ip in net for net in self.limits.allowed_networks)
 
-    def _read(self, url: str, answer, limit: int, truncate: bool) -> tuple[BinaryIO, int]:
+    def _read(self, url: str, answer, limit: int, truncate: bool) -> tuple[IO[bytes], int]:
         declared = answer.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit and not truncate:
             raise FetchError(f"{url}: {declared} bytes, more than the {limit} allowed")
