@@ -104,6 +104,7 @@ def _new_milestone(
     at: datetime.datetime | None = None,
     observed_at: datetime.datetime | None = None,
     check_slug: bool = True,
+    checked_sources: set[tuple] | None = None,
 ) -> _NewMilestone:
     at = at or timezone.now()
     if status == Status.COMPLETED:
@@ -136,10 +137,16 @@ def _new_milestone(
         validate_unique=check_slug,
         validate_constraints=False,
     )
+    # A source many milestones cite (an agenda edition's page of a rule cites all its rows) is
+    # checked once: ``checked_sources`` holds the ones already checked.
+    checked = set() if checked_sources is None else checked_sources
     built_sources = []
     for fields in sources:
         source = Source(milestone=milestone, **fields)
-        source.full_clean(exclude=["milestone"])
+        key = tuple(sorted(fields.items()))
+        if key not in checked:
+            source.full_clean(exclude=["milestone"])
+            checked.add(key)
         built_sources.append(source)
     created = MilestoneUpdate(
         milestone=milestone,
@@ -183,7 +190,10 @@ def milestones_create(*, milestones: Sequence[Mapping[str, Any]]) -> list[Milest
     """Create many milestones at once (``milestones``: each one's ``milestone_create`` fields),
     with the same rows ``milestone_create`` writes, in a few statements: for importers. Their
     slugs must be free; the database refuses a taken one (no query per slug asks first)."""
-    built = [_new_milestone(**fields, check_slug=False) for fields in milestones]
+    checked: set[tuple] = set()
+    built = [
+        _new_milestone(**fields, check_slug=False, checked_sources=checked) for fields in milestones
+    ]
     if not built:
         return []
     Milestone.objects.bulk_create([new.milestone for new in built])

@@ -18,7 +18,9 @@ import nh3
 
 from roadmap.targets import MAX_YEAR, MIN_YEAR, Precision, Qualifier, Target
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# str.split() splits at every Unicode space (no-break, thin, narrow, ideographic…) but the
+# zero-width one, which government files also put between words.
+_ZERO_WIDTH_SPACE = "\u200b"
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 _DAY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _IN_ACTION = re.compile(r"\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s*$")
@@ -51,7 +53,7 @@ def clean_text(value: str | None) -> str:
     text = html.unescape(text)
     paragraphs = []
     for block in re.split(r"\n\s*\n", text.replace("\r", "")):
-        line = _SPACES.sub(" ", " ".join(block.split("\n"))).strip()
+        line = _one_line(block)
         if line:
             paragraphs.append(line)
     return "\n\n".join(paragraphs)
@@ -59,7 +61,11 @@ def clean_text(value: str | None) -> str:
 
 def clean_line(value: str | None) -> str:
     """One line of text: entities decoded, whitespace of every kind collapsed."""
-    return " ".join(_SPACES.sub(" ", html.unescape(value or "")).split())
+    return _one_line(html.unescape(value or ""))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace(_ZERO_WIDTH_SPACE, " ").split())
 
 
 def _year(text: str) -> int:
