@@ -1,6 +1,7 @@
 """The dashboard's filter form: every value from the query string is checked before it is used."""
 
 import functools
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -101,7 +102,7 @@ class DashboardFilterForm(forms.Form):
         if self.workstreams_unlisted:
             chosen = getattr(self, "cleaned_data", {}).get("workstream")
             offered = [chosen] if chosen else []
-        field = self.fields["workstream"]
+        field = cast(forms.ModelChoiceField, self.fields["workstream"])
         return [("", field.empty_label), *((ws.pk, workstream_name(ws)) for ws in offered)]
 
     def clean(self):

@@ -297,8 +297,9 @@ def comparison() -> tuple[list[Jurisdiction], list[ComparisonRow]]:
     jurisdictions = list(Jurisdiction.objects.order_by("name"))
     topics = list(Topic.objects.all())
     cell = [F("topic_id"), F("milestone__authority__jurisdiction_id")]
-    first = (
-        Milestone.topics.through.objects.annotate(
+    # The stubs' plugin does not see annotations on an auto-created through model's rows.
+    first = list(
+        Milestone.topics.through.objects.annotate(  # type: ignore[misc]
             place=cell[1],
             total=Window(Count("id"), partition_by=cell),
             rank=Window(
@@ -315,7 +316,6 @@ def comparison() -> tuple[list[Jurisdiction], list[ComparisonRow]]:
         .order_by("rank")
         .values_list("topic_id", "place", "milestone_id", "total")
     )
-    first = list(first)
     found = Milestone.objects.in_bulk({milestone for _topic, _place, milestone, _total in first})
     shown: dict[tuple[int, int], list[Milestone]] = defaultdict(list)
     totals: dict[tuple[int, int], int] = {}
