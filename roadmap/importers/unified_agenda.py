@@ -33,7 +33,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -88,7 +88,7 @@ class _Cleaned:
         self.stream = stream
         self.removed = 0
         self.mended = 0
-        self._decoder = None
+        self._decoder: codecs.IncrementalDecoder | None = None
         self._first = True
 
     def read(self, size: int = -1) -> bytes:
@@ -416,11 +416,13 @@ class _Importer:
     def meet_deadlines(rule: Rule) -> None:
         """A legal deadline is met when the timetable row of its stage is done ("Final" by the
         final rule or action, "NPRM" by the NPRM): on that row's day."""
-        done = {}
+        done: dict[str, datetime.date] = {}
         for step in rule.steps:
-            dated = not step.legal and step.target.is_dated
-            if dated and (step.citation or step.target.end < rule.edition_start):
-                done.setdefault(step.action.split()[0].lower(), step.target.start)
+            if step.legal or not step.target.is_dated:
+                continue
+            first, last = step.target.span()
+            if step.citation or last < rule.edition_start:
+                done.setdefault(step.action.split()[0].lower(), first)
         for step in rule.steps:
             if step.legal and ": " in step.action:
                 stage = step.action.split(": ", 1)[1].split()[0].lower()
@@ -483,7 +485,7 @@ class _Importer:
             not cited
             and not step.legal
             and step.target.is_dated
-            and step.target.end < rule.edition_start
+            and step.target.span()[1] < rule.edition_start
         )
         title = f"{step.action}: {rule.title}"[:300]
         done = cited or reported or step.met_on is not None
@@ -525,7 +527,8 @@ class _Importer:
                 observed_at=rule.published,
             )
             self.report.changed.append(f"{rule.rin} {step.action}: listed again")
-        changes, what = {}, []
+        changes: dict[str, Any] = {}
+        what: list[str] = []
         if not milestone.target.same_dates(step.target):
             changes["target"] = step.target
             slip = milestone.target.slip_days(step.target)
