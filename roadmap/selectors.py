@@ -51,6 +51,7 @@ RECENT_CHANGES = 15
 LIST_LIMIT = 20
 TIMELINE_LIMIT = 300
 UNDATED_LIMIT = 30
+WORKSTREAMS_LISTED = 100
 
 
 def milestones() -> MilestoneQuerySet:
@@ -231,6 +232,15 @@ def _milestone_counts(path: str) -> dict:
         "milestone_count": Count(path, distinct=True),
         "open_count": Count(path, filter=still_open, distinct=True),
     }
+
+
+def roadmap_workstreams(roadmap: Roadmap) -> tuple[list[Workstream], int]:
+    """Return the roadmap's first ``WORKSTREAMS_LISTED`` workstreams in order, and how many it
+    has in all (counted only when there are more: an agenda edition has thousands)."""
+    first = list(roadmap.workstreams.all()[: WORKSTREAMS_LISTED + 1])
+    if len(first) <= WORKSTREAMS_LISTED:
+        return first, len(first)
+    return first[:WORKSTREAMS_LISTED], roadmap.workstreams.count()
 
 
 def roadmap_index() -> QuerySet[Roadmap]:

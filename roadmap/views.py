@@ -87,13 +87,15 @@ def roadmap_detail(request, slug):
     roadmap = get_object_or_404(
         Roadmap.objects.select_related("authority__jurisdiction"), slug=slug
     )
+    workstreams, workstream_count = selectors.roadmap_workstreams(roadmap)
     return _overview(
         request,
         "roadmap/roadmap_detail.html",
         MilestoneFilter(roadmap=roadmap),
         {
             "roadmap": roadmap,
-            "workstreams": roadmap.workstreams.all(),
+            "workstreams": workstreams,
+            "more_workstreams": workstream_count - len(workstreams),
             "export_query": urlencode({"roadmap": roadmap.slug}),
         },
     )

@@ -1,12 +1,13 @@
-"""The dashboard's filters with thousands of workstreams (a whole agenda edition): the workstream
-select offers only the chosen one, the search box finds the rest by name, and the page costs the
-same queries; the comparison's "and N more" links filter by topic."""
+"""Thousands of workstreams (a whole agenda edition): the dashboard's workstream select offers
+only the chosen one, the search box finds the rest by name, a roadmap's page lists its first ones
+and links the rest, and both pages cost the same queries; the comparison's "and N more" links
+filter by topic."""
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from roadmap import forms
+from roadmap import forms, selectors
 from tests.factories import MilestoneFactory, RoadmapFactory, TopicFactory, WorkstreamFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,29 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_number_of_workstreams
     page = response.content.decode()
     offered = sum(f'<option value="{stream.pk}">' in page for stream in streams)
     assert offered == (workstreams if workstreams <= forms.WORKSTREAM_CHOICES else 0)
+
+
+def test_a_roadmap_page_lists_its_first_workstreams_and_links_the_rest(client, monkeypatch):
+    monkeypatch.setattr(selectors, "WORKSTREAMS_LISTED", 3)
+    streams = _workstreams(5)
+    roadmap = streams[0].roadmap
+
+    page = client.get(roadmap.get_absolute_url()).content.decode()
+
+    assert all(f'href="{stream.get_absolute_url()}"' in page for stream in streams[:3])
+    assert not any(f'href="{stream.get_absolute_url()}"' in page for stream in streams[3:])
+    link = f'<a class="more" href="/?roadmap={roadmap.slug}">and 2 more</a>'
+    assert f"{link}: the dashboard's search finds them by name." in page
+
+
+@pytest.mark.parametrize("workstreams", [3, 150])
+def test_a_roadmap_page_costs_the_same_queries_whatever_the_number_of_workstreams(
+    client, django_assert_max_num_queries, workstreams
+):
+    roadmap = _workstreams(workstreams)[0].roadmap
+
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        page = client.get(roadmap.get_absolute_url()).content.decode()
+
+    listed = page.split('<ul class="workstreams">')[1].split("</ul>")[0]
+    assert listed.count("<li>") == min(workstreams, selectors.WORKSTREAMS_LISTED)
