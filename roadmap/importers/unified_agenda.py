@@ -151,6 +151,11 @@ class Rule:
     def edition_start(self) -> datetime.date:
         return datetime.date(int(self.edition[:4]), int(self.edition[4:6]), 1)
 
+    @functools.cached_property
+    def edition_name(self) -> str:
+        """The edition as people name it: "Spring 2025"."""
+        return edition_name(self.edition)
+
     @property
     def published(self) -> datetime.datetime:
         """When the edition that says this was published: the start of its month."""
@@ -160,7 +165,7 @@ class Rule:
     def source(self) -> dict:
         """The rule's page in its edition, as the source every change it brings cites."""
         return {
-            "title": f"Unified Agenda, {edition_name(self.edition)} edition ({self.edition})",
+            "title": f"Unified Agenda, {self.edition_name} edition ({self.edition})",
             "publisher": "reginfo.gov",
             "url": RULE_URL.format(edition=self.edition, rin=self.rin),
         }
@@ -323,6 +328,7 @@ class _Importer:
         self._to_create: list[dict] = []  # new milestones
         self._to_change: list[services.Change] = []  # changes to stored milestones
         self._rins_to_create: set[str] = set()
+        self._words: dict[Target, str] = {}
 
     @property
     def roadmap(self):
@@ -351,6 +357,12 @@ class _Importer:
                 parent=parent,
             )
         return self._agencies[agency]
+
+    def words(self, target: Target) -> str:
+        """``target.words()``, worked out once for each of the few targets an edition holds."""
+        if target not in self._words:
+            self._words[target] = target.words()
+        return self._words[target]
 
     def flush(self) -> None:
         """Write what the rules read so far bring, in a few statements: their new workstreams and
@@ -450,7 +462,7 @@ class _Importer:
             if workstream.title != title:
                 self.report.changed.append(
                     f"{rule.rin}: title “{workstream.title}” → “{title}” "
-                    f"({edition_name(rule.edition)} edition)"
+                    f"({rule.edition_name} edition)"
                 )
             workstream.title, workstream.summary = title, rule.abstract
             self._changed_workstreams.append(workstream)
@@ -493,9 +505,9 @@ class _Importer:
             actual = step.target.start if step.target.is_dated else rule.edition_start
         else:
             actual = step.target.end if reported else step.met_on
-        label = f"{rule.rin} {step.action} ({step.target.words()})"
-        name = edition_name(rule.edition)
+        name = rule.edition_name
         if milestone is None:
+            label = f"{rule.rin} {step.action} ({self.words(step.target)})"
             self.gate.check("add", Milestone, label)
             sources = [rule.source] + ([_citation_source(step.citation)] if cited else [])
             self._to_create.append(
@@ -533,11 +545,11 @@ class _Importer:
             changes["target"] = step.target
             slip = milestone.target.slip_days(step.target)
             if step.target.is_dated:
-                what.append(f"target {milestone.target.words()} → {step.target.words()}")
+                what.append(f"target {self.words(milestone.target)} → {self.words(step.target)}")
                 if slip:
                     what[-1] += f" ({slip:+d} days)"
             else:
-                what.append(f"date withdrawn ({milestone.target.words()} → to be determined)")
+                what.append(f"date withdrawn ({self.words(milestone.target)} → to be determined)")
         if done and milestone.status not in Status.final_values():
             changes.update(status=Status.COMPLETED, actual_date=actual)
             if reported:
@@ -572,14 +584,14 @@ class _Importer:
             return f"Published in the Federal Register at {cited}."
         if reported:
             return (
-                f"Reported done by the agency: dated before the {edition_name(rule.edition)} "
+                f"Reported done by the agency: dated before the {rule.edition_name} "
                 "edition, without a Federal Register citation."
             )
         return step.description
 
     def drop(self, rule: Rule, unseen: list[Milestone], why: str = "") -> None:
         """Record that the open rows the edition no longer lists were dropped from the agenda."""
-        name = edition_name(rule.edition)
+        name = rule.edition_name
         for milestone in unseen:
             if milestone.dropped_on is not None or milestone.status in Status.final_values():
                 continue
