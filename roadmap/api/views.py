@@ -6,16 +6,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.cache import quote_etag
-from django.utils.http import http_date, parse_etags
+from django.utils.http import http_date, parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, mixins, parsers, permissions, status, viewsets
+from rest_framework import filters, generics, mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.language import language_codes
@@ -83,7 +83,7 @@ class Pages(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
-    ordering = "id"
+    ordering: str | tuple[str, ...] = "id"
 
     def get_page_size(self, request):
         """The ``page_size`` asked for, 1 to 100; anything else is a 400 rather than ignored."""
@@ -122,13 +122,13 @@ class HistoryPages(Pages):
     ordering = ("-recorded_at", "-id")
 
 
-class ApiView:
+class ApiView(generics.GenericAPIView):
     """What every endpoint shares: the ``lang`` parameter and the JSON-only parser."""
 
     parser_classes = [LimitedJSONParser]
     pagination_class = Pages
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
         language = request.query_params.get("lang")
         if language is not None:
             if language not in language_codes():
