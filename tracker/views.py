@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,9 +23,9 @@ from tracker.forms import PreferencesForm, SubscribeForm, WorkstreamSearchForm
 from tracker.models import Subscriber
 
 
-def _initial_follows(query) -> dict:
+def _initial_follows(query: QueryDict) -> dict[str, object]:
     """What the page that linked here asked to follow: ?roadmap=…&workstream=…&milestone=…"""
-    initial = {
+    initial: dict[str, object] = {
         "roadmaps": Roadmap.objects.filter(slug__in=query.getlist("roadmap")[:20]),
         "workstreams": Workstream.objects.filter(
             pk__in=[pk for pk in query.getlist("workstream")[:20] if pk.isdigit()]
