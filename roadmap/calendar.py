@@ -59,7 +59,7 @@ def calendar_milestones(**lookups) -> list[Milestone]:
 
 def event_day(milestone: Milestone) -> datetime.date:
     """The day the event sits on: the deadline, or the first possible day of a "not before"."""
-    return milestone.target.deadline or milestone.target.start
+    return milestone.target.deadline or milestone.target.span()[0]
 
 
 def event_status(milestone: Milestone) -> str:
