@@ -1,5 +1,7 @@
 """What the API shows and accepts. Writes go through ``roadmap.services`` like every other door."""
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -106,7 +108,7 @@ class JurisdictionSerializer(LocalizedModelSerializer):
 
 
 class AuthoritySerializer(LocalizedModelSerializer):
-    jurisdiction = serializers.SlugRelatedField(
+    jurisdiction: serializers.SlugRelatedField[Jurisdiction] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="The code of the authority's jurisdiction."
     )
     languages = languages_field()
@@ -127,7 +129,7 @@ class WorkstreamSerializer(LocalizedModelSerializer):
     position = serializers.IntegerField(
         read_only=True, min_value=0, help_text="Its place in the roadmap's order."
     )
-    roadmap = serializers.SlugRelatedField(
+    roadmap: serializers.SlugRelatedField[Roadmap] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="The slug of the roadmap it belongs to."
     )
     languages = languages_field()
@@ -144,7 +146,7 @@ class WorkstreamSerializer(LocalizedModelSerializer):
 
 
 class RoadmapSerializer(LocalizedModelSerializer):
-    authority = serializers.SlugRelatedField(
+    authority: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(
         slug_field="acronym", read_only=True, help_text="The lead authority's acronym."
     )
     workstreams = WorkstreamSerializer(
@@ -269,29 +271,29 @@ class MilestoneSerializer(serializers.Serializer):
     class Meta:
         list_serializer_class = MilestonePageSerializer
 
+    @cached_property
     def _links(self) -> dict[str, str]:
-        """Absolute URL patterns for this request, reversed once rather than per milestone."""
-        if "links" not in self.context:
-            build = self.context["request"].build_absolute_uri
-            slug = {"slug": "__slug__"}
-            self.context["links"] = {
-                "url": build(reverse("roadmap:milestone", kwargs=slug)),
-                "history_url": build(reverse("api:milestone-history", kwargs=slug)),
-                "calendar_url": build(
-                    reverse(
-                        "roadmap:workstream-ics",
-                        kwargs={"roadmap": "__roadmap__", "key": "__workstream__"},
-                    )
-                ),
-            }
-        return self.context["links"]
+        """Absolute URL patterns for this request, reversed once per serializer (a page's
+        milestones share one) rather than per milestone."""
+        build = self.context["request"].build_absolute_uri
+        slug = {"slug": "__slug__"}
+        return {
+            "url": build(reverse("roadmap:milestone", kwargs=slug)),
+            "history_url": build(reverse("api:milestone-history", kwargs=slug)),
+            "calendar_url": build(
+                reverse(
+                    "roadmap:workstream-ics",
+                    kwargs={"roadmap": "__roadmap__", "key": "__workstream__"},
+                )
+            ),
+        }
 
     def to_representation(self, milestone: Milestone) -> dict:
         related = self.context.get("related") or selectors.milestone_relations([milestone.pk])
         clocks = self.context.get("clocks")
         clock = selectors.milestone_clock(milestone) if clocks is None else clocks.get(milestone.pk)
         baseline = milestone.baseline
-        links = self._links()
+        links = self._links
         workstream = milestone.workstream
         roadmap = workstream.roadmap
         return {
@@ -451,7 +453,7 @@ class RecordUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
 class UpdateSerializer(serializers.ModelSerializer):
     """One entry of a milestone's history."""
 
-    milestone = serializers.SlugRelatedField(
+    milestone: serializers.SlugRelatedField[Milestone] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="The slug of the milestone it changed."
     )
     kind = serializers.ChoiceField(
