@@ -93,7 +93,9 @@ class _Walk:
         default_factory=dict
     )
 
-    def due_on(self, deadlines: frozenset[datetime.date]) -> dict:
+    def due_on(
+        self, deadlines: frozenset[datetime.date]
+    ) -> dict[datetime.date, list[MilestoneFacts]]:
         """Open milestones whose deadline is one of ``deadlines``, by deadline, read once."""
         if deadlines not in self._due_on:
             self._due_on[deadlines] = selectors.due_on(deadlines)
