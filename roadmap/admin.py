@@ -57,7 +57,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 # A URL typed without a scheme is an https one.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field], dict[str, str]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Authority)
@@ -205,8 +205,8 @@ class ClockTermInline(admin.TabularInline):
 
 class HistoryInline(admin.TabularInline):
     model = MilestoneUpdate
-    fields = ["recorded_at", "kind", "change", "note", "recorded_by", "source"]
-    readonly_fields = fields
+    readonly_fields = ("recorded_at", "kind", "change", "note", "recorded_by", "source")
+    fields = readonly_fields
     extra = 0
     can_delete = False
     verbose_name_plural = _("history")
