@@ -387,9 +387,9 @@ def _save_columns(milestones: list[Milestone], names: list[str]) -> None:
     if not milestones or not names:
         return
     fields = [Milestone._meta.get_field(name) for name in names]
-    columns = [field for field in fields if isinstance(field, Field)]
+    columns = [field for field in fields if isinstance(field, Field) and field.column]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)
     rows = [
         [field.get_db_prep_save(getattr(milestone, field.attname), connection) for field in columns]
         + [milestone.pk]
