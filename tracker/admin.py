@@ -74,7 +74,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send a new confirmation link (lifts a suspension once used)"))
     def send_confirmation(self, request, queryset):
         for subscriber in queryset:
-            services.request_confirmation(subscriber)
+            services.subscriber_request_confirmation(subscriber=subscriber)
         count = queryset.count()
         self.message_user(
             request,
@@ -158,7 +158,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend the selected failed deliveries"), permissions=["resend"])
     def resend(self, request, queryset):
-        count = services.resend(queryset.values_list("pk", flat=True))
+        count = services.deliveries_resend(delivery_ids=queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             ngettext(

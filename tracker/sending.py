@@ -255,7 +255,9 @@ def record(claim: uuid.UUID, deliveries: list[Delivery], outcome: Outcome) -> No
         mine.filter(pk=pk).update(
             state=DeliveryState.FAILED, claim=None, last_error=outcome.errors[pk]
         )
-        services.suspend([by_id[pk].subscriber_id], reason=outcome.errors[pk])
+        services.subscribers_suspend(
+            subscriber_ids=[by_id[pk].subscriber_id], reason=outcome.errors[pk]
+        )
     if outcome.retry:
         error = next(
             (outcome.errors[pk] for pk in outcome.retry if pk in outcome.errors), "not sent"

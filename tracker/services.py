@@ -1,10 +1,10 @@
 """Subscribing, confirming, changing preferences and leaving: the only ways a subscriber changes.
 
 The subscribe page and the API (through a worker: ``tracker.subscribe_requests``), the admin and
-the tests call these. Whatever happens to an address, ``subscribe`` answers the same, so nobody can
-learn from it who subscribes: a new or unconfirmed address gets a confirmation link, a confirmed
-one an email with a link to its preferences (its settings are only ever changed from that signed
-link).
+the tests call these. Whatever happens to an address, ``subscriber_subscribe`` answers the same, so
+nobody can learn from it who subscribes: a new or unconfirmed address gets a confirmation link, a
+confirmed one an email with a link to its preferences (its settings are only ever changed from that
+signed link). Each is named ``<entity>_<action>`` and takes keyword arguments only.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _set_preferences(subscriber: Subscriber, preferences: dict) -> None:
 
 
 @transaction.atomic
-def subscribe(*, email: str, preferences: dict, follows: Follows) -> Delivery:
+def subscriber_subscribe(*, email: str, preferences: dict, follows: Follows) -> Delivery:
     """Start or restart a subscription for ``email``; return the email queued in answer."""
     email = email.strip().lower()
     subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
@@ -130,7 +130,7 @@ def subscribe(*, email: str, preferences: dict, follows: Follows) -> Delivery:
 
 
 @transaction.atomic
-def confirm(subscriber: Subscriber) -> Subscriber:
+def subscriber_confirm(*, subscriber: Subscriber) -> Subscriber:
     """Confirm the address: it starts receiving what it follows. Lifts a suspension."""
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.is_active:
@@ -148,7 +148,9 @@ def confirm(subscriber: Subscriber) -> Subscriber:
 
 
 @transaction.atomic
-def update_preferences(subscriber: Subscriber, *, preferences: dict, follows: Follows) -> None:
+def subscriber_update_preferences(
+    *, subscriber: Subscriber, preferences: dict, follows: Follows
+) -> None:
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     _set_preferences(subscriber, preferences)
     subscriber.follows_everything = follows.everything
@@ -158,7 +160,7 @@ def update_preferences(subscriber: Subscriber, *, preferences: dict, follows: Fo
 
 
 @transaction.atomic
-def unsubscribe(subscriber: Subscriber) -> bool:
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> bool:
     """Stop every email to ``subscriber``; return False if it had already stopped."""
     # A new secret: no link mailed before (confirm, preferences) can bring the address back.
     changed = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
@@ -170,7 +172,7 @@ def unsubscribe(subscriber: Subscriber) -> bool:
     return bool(changed)
 
 
-def suspend(subscriber_ids: Iterable[int], reason: str) -> int:
+def subscribers_suspend(*, subscriber_ids: Iterable[int], reason: str) -> int:
     """Stop mailing addresses the mail server refused for good, until they confirm again."""
     return Subscriber.objects.filter(pk__in=list(subscriber_ids), suspended_at=None).update(
         suspended_at=timezone.now(), suspension_reason=reason[:1000]
@@ -190,7 +192,7 @@ def subscribers_advance_digest_cursor(*, sent_digests: Iterable[Delivery]) -> No
         ).update(digest_cursor=moment, last_digest_at=now)
 
 
-def resend(delivery_ids: Iterable[int]) -> int:
+def deliveries_resend(*, delivery_ids: Iterable[int]) -> int:
     """Put failed deliveries back in the queue (an editor's decision); return how many."""
     ids = list(
         Delivery.objects.filter(pk__in=list(delivery_ids), state=DeliveryState.FAILED).values_list(
@@ -202,7 +204,7 @@ def resend(delivery_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def request_confirmation(subscriber: Subscriber) -> Delivery:
+def subscriber_request_confirmation(*, subscriber: Subscriber) -> Delivery:
     """Send a fresh confirmation link: an editor's action, or a subscriber asking to come back.
 
     Nothing restarts until the link is followed, which proves the mailbox is theirs and works.

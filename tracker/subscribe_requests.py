@@ -3,8 +3,9 @@
 Recording is the same few statements for every address, so the answer's timing does not tell
 whether an address is unknown, confirmed or awaiting confirmation. What differs, a new subscriber
 and a confirmation link or a link to an existing subscriber's preferences, is
-``services.subscribe``'s, run by the task. A request is deleted in the transaction that acts on
-it, so a task run twice acts once, and one whose task was lost is queued again by the sweeper.
+``services.subscriber_subscribe``'s, run by the task. A request is deleted in the transaction that
+acts on it, so a task run twice acts once, and one whose task was lost is queued again by the
+sweeper.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _handle(request_id: int) -> bool:
     )
     if request is None:
         return False
-    services.subscribe(
+    services.subscriber_subscribe(
         email=request.email,
         preferences=request.preferences,
         follows=follows_from_ids(request.follows),

@@ -95,7 +95,7 @@ def confirm(request, token):
     except tokens.BadToken as error:
         return _bad_link(request, error)
     if request.method == "POST":
-        subscriber = services.confirm(subscriber)
+        subscriber = services.subscriber_confirm(subscriber=subscriber)
         messages.success(request, _("Your subscription is confirmed."))
         return redirect("tracker:manage", token=tokens.make_token(subscriber, tokens.MANAGE))
     return render(request, "tracker/confirm.html", {"subscriber": subscriber})
@@ -126,8 +126,8 @@ def manage(request, token):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.update_preferences(
-                subscriber, preferences=form.preferences(), follows=form.follows()
+            services.subscriber_update_preferences(
+                subscriber=subscriber, preferences=form.preferences(), follows=form.follows()
             )
             messages.success(request, _("Your preferences are saved."))
             return redirect(request.path)
@@ -151,7 +151,7 @@ def unsubscribe(request, token):
     except tokens.BadToken as error:
         return _bad_link(request, error)
     if request.method == "POST":
-        changed = services.unsubscribe(subscriber)
+        changed = services.subscriber_unsubscribe(subscriber=subscriber)
         subscriber.refresh_from_db()
         return render(
             request,
@@ -179,5 +179,5 @@ def _resubscribe(request, subscriber: Subscriber):
     """Mail a new confirmation link, within the limits subscribing has."""
     if not subscribe_allowed(request, subscriber.email):
         return render(request, "tracker/too_many.html", status=429)
-    services.request_confirmation(subscriber)
+    services.subscriber_request_confirmation(subscriber=subscriber)
     return redirect("tracker:subscribe-sent")

@@ -57,12 +57,14 @@ def preferences_url() -> str:
     from tracker.models import Subscriber
 
     app.conf.task_always_eager = True  # the confirmation email goes to the test mail outbox
-    services.subscribe(
+    services.subscriber_subscribe(
         email="everything@example.org",
         preferences={"reminder_days": [30, 7, 1], "digest_frequency": "daily"},
         follows=services.Follows(everything=True),
     )
-    subscriber = services.confirm(Subscriber.objects.get(email="everything@example.org"))
+    subscriber = services.subscriber_confirm(
+        subscriber=Subscriber.objects.get(email="everything@example.org")
+    )
     return reverse("tracker:manage", args=[tokens.make_token(subscriber, tokens.MANAGE)])
 
 

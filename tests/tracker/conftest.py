@@ -50,10 +50,10 @@ def make_subscriber(db):
     def make(email="reader@example.com", follows=None, confirm=True, **preferences):
         preferences = {"reminder_days": [30, 7, 1], "digest_frequency": "daily", **preferences}
         follows = follows or services.Follows(everything=True)
-        services.subscribe(email=email, preferences=preferences, follows=follows)
+        services.subscriber_subscribe(email=email, preferences=preferences, follows=follows)
         subscriber = Subscriber.objects.get(email=email)
         if confirm:
-            subscriber = services.confirm(subscriber)
+            subscriber = services.subscriber_confirm(subscriber=subscriber)
         return subscriber
 
     return make

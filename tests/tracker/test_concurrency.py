@@ -46,7 +46,7 @@ def race(action, count=6):
 
 def test_many_subscribes_of_one_address_make_one_subscriber():
     errors = race(
-        lambda: services.subscribe(
+        lambda: services.subscriber_subscribe(
             email="Race@Example.com",
             preferences={"reminder_days": [7]},
             follows=services.Follows(everything=True),

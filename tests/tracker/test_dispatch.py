@@ -165,8 +165,8 @@ def test_unconfirmed_suspended_and_unsubscribed_addresses_get_nothing(make_subsc
     subscribe_at(at(2026, 1, 1), make_subscriber, email="new@example.com", confirm=False)
     gone = subscribe_at(at(2026, 1, 1), make_subscriber, email="gone@example.com")
     refused = subscribe_at(at(2026, 1, 1), make_subscriber, email="refused@example.com")
-    services.unsubscribe(gone)
-    services.suspend([refused.pk], "550 No such mailbox")
+    services.subscriber_unsubscribe(subscriber=gone)
+    services.subscribers_suspend(subscriber_ids=[refused.pk], reason="550 No such mailbox")
     milestone_at(at(2026, 1, 1, 12))
     mail.outbox.clear()
     assert not run(at(2026, 1, 2, 8, 1)).ids

@@ -57,7 +57,7 @@ def test_subscribe_again_from_the_unsubscribed_page_sends_a_new_confirmation(
 
 def test_the_resubscribe_link_of_the_unsubscribed_page_cannot_confirm(client, make_subscriber):
     subscriber = make_subscriber()
-    services.unsubscribe(subscriber)
+    services.subscriber_unsubscribe(subscriber=subscriber)
     subscriber.refresh_from_db()
     token = tokens.make_token(subscriber, tokens.RESUBSCRIBE)
 
@@ -69,7 +69,7 @@ def test_the_preferences_button_to_subscribe_again_sends_a_confirmation(
     client, make_subscriber, django_capture_on_commit_callbacks
 ):
     subscriber = make_subscriber()
-    services.suspend([subscriber.pk], "550 no such mailbox")
+    services.subscribers_suspend(subscriber_ids=[subscriber.pk], reason="550 no such mailbox")
     mail.outbox.clear()
     url = reverse("tracker:manage", args=[tokens.make_token(subscriber, tokens.MANAGE)])
 
@@ -109,7 +109,7 @@ def test_subscribe_again_from_the_unsubscribed_page_has_the_per_address_limit(
     client, make_subscriber, django_capture_on_commit_callbacks
 ):
     subscriber = make_subscriber()
-    services.unsubscribe(subscriber)
+    services.subscriber_unsubscribe(subscriber=subscriber)
     subscriber.refresh_from_db()
     url = reverse("tracker:resubscribe", args=[tokens.make_token(subscriber, tokens.RESUBSCRIBE)])
     mail.outbox.clear()
@@ -127,7 +127,7 @@ def test_the_preferences_button_to_subscribe_again_has_the_per_client_limit(
     client, make_subscriber, django_capture_on_commit_callbacks
 ):
     subscriber = make_subscriber()
-    services.suspend([subscriber.pk], "550 no such mailbox")
+    services.subscribers_suspend(subscriber_ids=[subscriber.pk], reason="550 no such mailbox")
     url = reverse("tracker:manage", args=[tokens.make_token(subscriber, tokens.MANAGE)])
     mail.outbox.clear()
 

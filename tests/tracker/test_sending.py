@@ -110,7 +110,7 @@ def test_a_refused_address_is_suspended_and_the_rest_of_the_batch_still_goes(rea
     failed = Delivery.objects.get(subscriber=refused)
     assert failed.state == DeliveryState.FAILED and "550" in failed.last_error
     assert not services.Subscriber.objects.active().filter(pk=refused.pk).exists()
-    services.confirm(refused)  # a new confirmation lifts the suspension
+    services.subscriber_confirm(subscriber=refused)  # a new confirmation lifts the suspension
     refused.refresh_from_db()
     assert refused.is_active
 
@@ -154,7 +154,9 @@ def test_exhausted_retries_leave_the_delivery_failed_for_an_editor_to_resend(
     sending.give_up(ids)
     assert Delivery.objects.get().state == DeliveryState.FAILED
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.resend(ids) == 1  # queued again, and sent inline here
+        assert (
+            services.deliveries_resend(delivery_ids=ids) == 1
+        )  # queued again, and sent inline here
     assert Delivery.objects.get().state == DeliveryState.SENT
     assert [m["To"] for m in smtp_sink.messages] == [person.email]
 
@@ -216,8 +218,8 @@ def test_equal_digests_are_rendered_once_and_a_batch_costs_a_fixed_number_of_que
         MilestoneFactory(workstream=WorkstreamFactory(roadmap=roadmap))
     people = readers(40)
     for person, roadmap in zip(people[20:], [*roadmaps] * 10, strict=False):
-        services.update_preferences(
-            person,
+        services.subscriber_update_preferences(
+            subscriber=person,
             preferences={},
             follows=services.Follows(roadmaps=[Roadmap.objects.get(pk=roadmap.pk)]),
         )

@@ -213,7 +213,7 @@ def test_unsubscribing_cancels_what_was_waiting(make_subscriber):
         period=datetime.date(2025, 8, 1),
         changes_through=subscriber.confirmed_at,
     )
-    assert services.unsubscribe(subscriber)
+    assert services.subscriber_unsubscribe(subscriber=subscriber)
     waiting.refresh_from_db()
     assert waiting.state == DeliveryState.SKIPPED
-    assert not services.unsubscribe(subscriber)
+    assert not services.subscriber_unsubscribe(subscriber=subscriber)

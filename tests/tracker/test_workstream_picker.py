@@ -59,12 +59,14 @@ def test_a_workstream_found_and_ticked_is_followed(
 def test_the_preferences_page_lists_the_followed_workstreams_ticked_and_no_others(
     client, workstreams, django_assert_max_num_queries
 ):
-    services.subscribe(
+    services.subscriber_subscribe(
         email="reader@example.com",
         preferences={"reminder_days": [7], "digest_frequency": "daily"},
         follows=services.Follows(workstreams=[workstreams[42]]),
     )
-    subscriber = services.confirm(Subscriber.objects.get(email="reader@example.com"))
+    subscriber = services.subscriber_confirm(
+        subscriber=Subscriber.objects.get(email="reader@example.com")
+    )
     url = reverse("tracker:manage", kwargs={"token": tokens.make_token(subscriber, tokens.MANAGE)})
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
