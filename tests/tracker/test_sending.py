@@ -154,9 +154,8 @@ def test_exhausted_retries_leave_the_delivery_failed_for_an_editor_to_resend(
     sending.give_up(ids)
     assert Delivery.objects.get().state == DeliveryState.FAILED
     with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            services.deliveries_resend(delivery_ids=ids) == 1
-        )  # queued again, and sent inline here
+        # Queued again, and sent inline here.
+        assert services.deliveries_resend(delivery_ids=ids) == 1
     assert Delivery.objects.get().state == DeliveryState.SENT
     assert [m["To"] for m in smtp_sink.messages] == [person.email]
 
