@@ -332,15 +332,18 @@ def sweep(now: datetime.datetime) -> int:
 def _recover_claim(claim: uuid.UUID) -> list[int]:
     """Settle one stuck claim from its journal; return the ids put back to pending.
 
-    The claim's rows are locked (rows another sweeper holds are skipped), so one sweeper settles
-    them: a stuck row that the journal says went out is marked sent, not sent twice; the rest go
-    back to pending.
+    The claim's rows are locked in id order, waiting for a sweeper that holds them, so one sweeper
+    settles them all: a stuck row that the journal says went out is marked sent, not sent twice;
+    the rest go back to pending. A sweeper that waited finds them settled (no longer sending under
+    the claim) and leaves them. (Skipping locked rows instead would split a claim between two
+    sweepers, and the second would read the journal the first had discarded.)
     """
     with transaction.atomic():
         stuck = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            Delivery.objects.select_for_update(of=("self",))
             .filter(state=DeliveryState.SENDING, claim=claim)
             .select_related("subscriber")
+            .order_by("pk")
         )
         if not stuck:
             return []
