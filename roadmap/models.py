@@ -857,6 +857,16 @@ class AgendaRule(models.Model):
     )
     stage = models.CharField(_("rule stage"), max_length=100, blank=True)
     priority = models.CharField(_("priority"), max_length=200, blank=True)
+    abstract_fingerprint = models.CharField(
+        _("abstract fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "SHA-256 of the abstract as the newest edition wrote it: the workstream's summary is "
+            "read from it again only when it changes."
+        ),
+    )
 
     class Meta:
         ordering = ["rin"]

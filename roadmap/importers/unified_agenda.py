@@ -14,6 +14,8 @@ row of its timetable, and each legal deadline, a milestone. What the rows mean:
   agenda in the Fall 2026 edition"); listed again, it says so. A date that becomes "To Be
   Determined" is a recorded change: the date was withdrawn.
 - ``LEGAL_DLINE_LIST`` entries are statutory or judicial deadlines: milestones "by" their date.
+- The abstract becomes the workstream's summary, read again only when an edition changes it (its
+  fingerprint is kept): an editor's correction stays until the agency rewrites the abstract.
 - Dates written into an old edition's action become their own day-precision milestones.
 
 The file is read as a stream with ``defusedxml`` (no DTDs, entities or external references), so a
@@ -29,6 +31,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -150,6 +153,11 @@ class Rule:
     @property
     def edition_start(self) -> datetime.date:
         return datetime.date(int(self.edition[:4]), int(self.edition[4:6]), 1)
+
+    @functools.cached_property
+    def abstract_fingerprint(self) -> str:
+        """The abstract as written, fingerprinted: an unchanged one is not cleaned again."""
+        return hashlib.sha256(self.abstract_as_written.encode()).hexdigest()
 
     @functools.cached_property
     def edition_name(self) -> str:
@@ -324,7 +332,7 @@ class _Importer:
         self._new_workstreams: list[Workstream] = []
         self._new_agenda_rules: list[AgendaRule] = []
         self._changed_workstreams: list[Workstream] = []
-        self._changed_agenda_rules: list[AgendaRule] = []
+        self._changed_agenda_rules: list[tuple[AgendaRule, tuple[str, ...]]] = []
         self._to_create: list[dict] = []  # new milestones
         self._to_change: list[services.Change] = []  # changes to stored milestones
         self._rins_to_create: set[str] = set()
@@ -370,7 +378,7 @@ class _Importer:
         Workstream.objects.bulk_create(self._new_workstreams)
         AgendaRule.objects.bulk_create(self._new_agenda_rules)
         Workstream.objects.bulk_update(self._changed_workstreams, ["title", "summary"])
-        _update_alike(self._changed_agenda_rules, ["agency_id", "stage", "priority", "edition"])
+        _update_alike(self._changed_agenda_rules)
         if self._to_create:
             services.milestones_create(milestones=self._to_create)
         if self._to_change:
@@ -457,24 +465,29 @@ class _Importer:
                 return workstream
         else:
             workstream = known.workstream
-        if (workstream.title, workstream.summary) != (title, rule.abstract):
+        summary = workstream.summary
+        if known is None or known.abstract_fingerprint != rule.abstract_fingerprint:
+            summary = rule.abstract
+        if (workstream.title, workstream.summary) != (title, summary):
             self.gate.check("change", Workstream, workstream.title)
             if workstream.title != title:
                 self.report.changed.append(
                     f"{rule.rin}: title “{workstream.title}” → “{title}” "
                     f"({rule.edition_name} edition)"
                 )
-            workstream.title, workstream.summary = title, rule.abstract
+            workstream.title, workstream.summary = title, summary
             self._changed_workstreams.append(workstream)
         return workstream
 
     def describe(self, rule: Rule, known: AgendaRule | None, workstream, agency) -> None:
-        """Keep what the agenda says of the rule: its agency, stage, priority, newest edition."""
+        """Keep what the agenda says of the rule: its agency, stage, priority, newest edition and
+        its abstract's fingerprint."""
         fields = {
             "agency_id": agency.pk,
             "stage": rule.stage[:100],
             "priority": rule.priority[:200],
             "edition": rule.edition,
+            "abstract_fingerprint": rule.abstract_fingerprint,
         }
         if known is None:
             self.gate.check("add", AgendaRule, rule.rin)
@@ -488,7 +501,7 @@ class _Importer:
             setattr(known, name, fields[name])
         if changed:
             self.gate.check("change", AgendaRule, rule.rin)
-            self._changed_agenda_rules.append(known)
+            self._changed_agenda_rules.append((known, tuple(changed)))
             self.report.confirmed += 1
 
     def step(self, rule: Rule, step: Step, milestone, slug, workstream, agency) -> None:
@@ -620,14 +633,15 @@ class _Importer:
             self.drop(rule, list(milestones), " (the rule is no longer listed)")
 
 
-def _update_alike(rules: list[AgendaRule], fields: list[str]) -> None:
-    """Save ``fields`` of ``rules`` with one UPDATE per distinct set of values: a new edition
-    gives most rules the same ones, and ``bulk_update``'s CASE per row and field costs more."""
+def _update_alike(changed: list[tuple[AgendaRule, tuple[str, ...]]]) -> None:
+    """Save each rule's changed fields (``changed``: the rule and their names) with one UPDATE
+    per distinct set of fields and values: a new edition changes most rules' edition alike, and
+    ``bulk_update``'s CASE per row and field costs more."""
     alike: dict[tuple, list[int]] = {}
-    for rule in rules:
-        alike.setdefault(tuple(getattr(rule, name) for name in fields), []).append(rule.pk)
+    for rule, names in changed:
+        alike.setdefault(tuple((name, getattr(rule, name)) for name in names), []).append(rule.pk)
     for values, pks in alike.items():
-        AgendaRule.objects.filter(pk__in=pks).update(**dict(zip(fields, values, strict=True)))
+        AgendaRule.objects.filter(pk__in=pks).update(**dict(values))
 
 
 def _read_ahead(importer: _Importer, rules: Iterator[Rule]) -> Iterator[Rule]:

@@ -391,3 +391,31 @@ def test_re_importing_an_unchanged_edition_costs_the_same_few_queries_at_any_siz
     with django_assert_max_num_queries(12):
         report = import_unified_agenda(io.BytesIO(_edition(rules)))
     assert report.unchanged == 2 * rules
+
+
+def _one_rule(edition: str, abstract: str) -> bytes:
+    return f"""<?xml version="1.0"?><REGINFO_RIN_DATA><RIN_INFO><RIN>3235-AM99</RIN>
+  <PUBLICATION><PUBLICATION_ID>{edition}</PUBLICATION_ID></PUBLICATION>
+  <AGENCY><CODE>3235</CODE><ACRONYM>SEC</ACRONYM></AGENCY><RULE_TITLE>Custody</RULE_TITLE>
+  <ABSTRACT>{abstract}</ABSTRACT>
+  <TIMETABLE_LIST><TIMETABLE><TTBL_ACTION>NPRM</TTBL_ACTION>
+  <TTBL_DATE>06/00/2027</TTBL_DATE></TIMETABLE></TIMETABLE_LIST>
+</RIN_INFO></REGINFO_RIN_DATA>""".encode()
+
+
+def test_a_summary_is_read_from_the_abstract_again_only_when_the_abstract_changes():
+    import io
+
+    import_unified_agenda(io.BytesIO(_one_rule("202504", "The Commission proposes rules.")))
+    workstream = Workstream.objects.get(slug="3235-am99")
+    assert workstream.summary == "The Commission proposes rules."
+    Workstream.objects.filter(pk=workstream.pk).update(summary="Corrected by an editor.")
+
+    import_unified_agenda(io.BytesIO(_one_rule("202510", "The Commission proposes rules.")))
+    workstream.refresh_from_db()
+    assert workstream.summary == "Corrected by an editor."
+    assert AgendaRule.objects.get(rin="3235-AM99").edition == "202510"
+
+    import_unified_agenda(io.BytesIO(_one_rule("202604", "The Commission adopts &lt;b&gt;rules.")))
+    workstream.refresh_from_db()
+    assert workstream.summary == "The Commission adopts rules."
