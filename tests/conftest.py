@@ -44,6 +44,22 @@ def demo(db):
     cache.clear()
 
 
+@pytest.fixture
+def editor_api(db):
+    """An API client signed in with a token as an editor who may add and change milestones."""
+    from django.contrib.auth.models import Permission, User
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    editor = User.objects.create_user("editor")
+    editor.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_milestone", "change_milestone"])
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    return client
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Start every test in English: a request in another language leaves it active in the thread."""

@@ -5,24 +5,10 @@ PostgreSQL refuses NUL in a string literal, so these matter most there: run them
 """
 
 import pytest
-from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from tests.factories import MilestoneFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_api():
-    editor = User.objects.create_user("editor")
-    editor.user_permissions.set(
-        Permission.objects.filter(codename__in=["add_milestone", "change_milestone"])
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
 
 
 @pytest.mark.parametrize(

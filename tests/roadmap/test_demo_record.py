@@ -5,11 +5,8 @@ import datetime
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from roadmap import demo_record, services
 from roadmap.models import Confidence, Milestone, Status, UpdateKind
@@ -56,17 +53,6 @@ def test_the_genius_acts_dates_are_clocks_from_its_enactment(demo):
     # The final rules are still open: 120 days after their deadline, earlier than 18 January 2027.
     assert milestone("genius-act-effective").target_end == D(2026, 11, 15)
     assert milestone("genius-service-provider-transition-ends").target_end == D(2028, 7, 18)
-
-
-@pytest.fixture
-def editor_api():
-    editor = User.objects.create_user("editor")
-    editor.user_permissions.set(
-        Permission.objects.filter(codename__in=["add_milestone", "change_milestone"])
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
 
 
 def test_completing_the_final_rules_in_the_api_moves_the_effective_date(demo, editor_api):

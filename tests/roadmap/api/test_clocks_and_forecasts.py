@@ -3,11 +3,9 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from roadmap import services
@@ -25,17 +23,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def editor_api():
-    editor = User.objects.create_user("editor")
-    editor.user_permissions.set(
-        Permission.objects.filter(codename__in=["add_milestone", "change_milestone"])
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
 
 
 @pytest.fixture

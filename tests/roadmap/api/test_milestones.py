@@ -3,9 +3,7 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from roadmap.api.views import MAX_BODY_BYTES
@@ -19,17 +17,6 @@ LIST = "/api/v1/milestones/"
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def editor_api():
-    editor = User.objects.create_user("editor")
-    editor.user_permissions.set(
-        Permission.objects.filter(codename__in=["add_milestone", "change_milestone"])
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
 
 
 def test_milestone_has_a_structured_fuzzy_target_in_the_requested_language(api):
