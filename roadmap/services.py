@@ -137,17 +137,8 @@ def _new_milestone(
         validate_unique=check_slug,
         validate_constraints=False,
     )
-    # A source many milestones cite (an agenda edition's page of a rule cites all its rows) is
-    # checked once: ``checked_sources`` holds the ones already checked.
     checked = set() if checked_sources is None else checked_sources
-    built_sources = []
-    for fields in sources:
-        source = Source(milestone=milestone, **fields)
-        key = tuple(sorted(fields.items()))
-        if key not in checked:
-            source.full_clean(exclude=["milestone"])
-            checked.add(key)
-        built_sources.append(source)
+    built_sources = [_checked_source(milestone, fields, checked) for fields in sources]
     created = MilestoneUpdate(
         milestone=milestone,
         kind=UpdateKind.CREATED,
@@ -213,8 +204,9 @@ def milestones_create(*, milestones: Sequence[Mapping[str, Any]]) -> list[Milest
         new.created.source = new.sources[0] if new.sources else None
     MilestoneUpdate.objects.bulk_create([new.created for new in built])
     bump_content_version()  # bulk_create sends no save signal
-    for new in built:
-        forecast_refresh(milestone=new.milestone)
+    with bulk_changes():  # their forecasts together, at the end (or the enclosing block's)
+        for new in built:
+            forecast_refresh(milestone=new.milestone)
     return [new.milestone for new in built]
 
 
@@ -342,8 +334,9 @@ def milestones_record_update(*, changes: Sequence[Change]) -> None:
     entries: list[MilestoneUpdate] = []
     changed: dict[int, Milestone] = {}
     fields: set[str] = set()
+    checked: set[tuple] = set()
     for change in changes:
-        cited = [_checked_source(change.milestone, fields) for fields in change.sources]
+        cited = [_checked_source(change.milestone, cite, checked) for cite in change.sources]
         if change.milestone.pk in clocked:
             for source in cited:
                 source.save()
@@ -376,8 +369,9 @@ def milestones_record_update(*, changes: Sequence[Change]) -> None:
     _save_columns(list(changed.values()), sorted(fields))
     MilestoneUpdate.objects.bulk_create(entries)
     bump_content_version()  # bulk writes send no save signal
-    for milestone in changed.values():
-        forecast_refresh(milestone=milestone)
+    with bulk_changes():  # their forecasts together, at the end (or the enclosing block's)
+        for milestone in changed.values():
+            forecast_refresh(milestone=milestone)
 
 
 def _save_columns(milestones: list[Milestone], names: list[str]) -> None:
@@ -401,9 +395,15 @@ def _save_columns(milestones: list[Milestone], names: list[str]) -> None:
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
-def _checked_source(milestone: Milestone, fields: Mapping[str, Any]) -> Source:
+def _checked_source(milestone: Milestone, fields: Mapping[str, Any], checked: set[tuple]) -> Source:
+    """A source of ``milestone`` (stored, or built beside it: no query asks whether it exists)
+    with ``fields``, validated unless ``checked`` holds the same fields: a source many milestones
+    cite (an agenda edition's page of a rule cites all its rows) is checked once."""
     source = Source(milestone=milestone, **fields)
-    source.full_clean(exclude=["milestone"])  # a stored milestone: no query needs to say it exists
+    key = tuple(sorted(fields.items()))
+    if key not in checked:
+        source.full_clean(exclude=["milestone"])
+        checked.add(key)
     return source
 
 
